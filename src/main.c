@@ -1,0 +1,63 @@
+/* argv -> plan -> launch -> exit status. */
+
+
+#include "cli.h"
+#include "error.h"
+#include "launch.h"
+#include "plan.h"
+#include "util.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+/* A setuid or file-capability install would hand the caller powers this
+ * program was never written to guard; refuse to run at all. */
+static int refuse_privileged_install(struct sbx_error *e)
+{
+  if (getauxval(AT_SECURE) || geteuid() != getuid() || getegid() != getgid())
+    return sbx_fail(e, 0, "refusing to run setuid, setgid or with file capabilities");
+  return 0;
+}
+
+static int run(int argc, char **argv, pid_t caller, struct sbx_error *e)
+{
+  struct plan plan;
+  int r;
+
+  plan_init(&plan, PERS_SANDBOX);
+  plan.classic_mounts = getenv("SANDBOX_FORCE_FALLBACK") &&
+                        strcmp(getenv("SANDBOX_FORCE_FALLBACK"), "1") == 0;
+  r = cli_parse(argc, argv, &plan, e);
+  if (r != CLI_RUN)
+    return r == CLI_EXIT_OK ? 0 : -1;
+  if (plan_finish(&plan, e) < 0 || plan_check(&plan, e) < 0)
+    return -1;
+  return launch(&plan, caller, e);
+}
+
+int main(int argc, char **argv)
+{
+  pid_t caller = getppid(); /* first, so a caller that dies now is noticed */
+  struct sbx_error e = { 0 };
+  int status;
+
+  /* The caller may ignore SIGCHLD; waitpid() would then see nothing. */
+  signal(SIGCHLD, SIG_DFL);
+  if (refuse_privileged_install(&e) < 0 || ensure_stdio(&e) < 0) {
+    sbx_error_print(&e);
+    return SBX_EXIT_SETUP;
+  }
+  if (argc < 1) {
+    sbx_warn("no arguments");
+    return SBX_EXIT_SETUP;
+  }
+  status = run(argc, argv, caller, &e);
+  if (status < 0) {
+    sbx_error_print(&e);
+    return e.status ? e.status : SBX_EXIT_SETUP;
+  }
+  return status;
+}

@@ -1,0 +1,303 @@
+/* The mount primitives, twice: on the new mount API (open_tree,
+ * mount_setattr, fsopen/fsmount, move_mount), and on classic mount(2) for
+ * kernels without it.  The first ENOSYS switches the rest of the setup to
+ * mount(2); SANDBOX_FORCE_FALLBACK=1 does so from the start (tests). */
+
+
+#include "error.h"
+#include "mounts.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct mount_table {
+  char **points;
+  size_t n, cap;
+};
+
+void fd_path(int fd, char buf[static 32])
+{
+  snprintf(buf, 32, "/proc/self/fd/%d", fd);
+}
+
+/* ---- new mount API -------------------------------------------------- */
+
+static int sys_open_tree(int dfd, const char *path, unsigned flags)
+{
+  return (int)syscall(SYS_open_tree, dfd, path, flags);
+}
+
+static int sys_move_mount(int from, int to)
+{
+  return (int)syscall(SYS_move_mount, from, "", to, "",
+                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int sys_setattr(int fd, unsigned flags, unsigned attr)
+{
+  struct mount_attr a = { .attr_set = attr };
+  return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | flags, &a, sizeof a);
+}
+
+static int bind_new(int src_fd, int dest_fd, unsigned attr)
+{
+  _cleanup_close_ int tree = sys_open_tree(
+      src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  if (tree < 0)
+    return -1;
+  if (sys_setattr(tree, AT_RECURSIVE, attr) < 0)
+    return -1;
+  return sys_move_mount(tree, dest_fd);
+}
+
+/* Builds a detached filesystem mount, configured with opts. */
+static int fsmount_new(const char *type, const char *const *opts, unsigned attr)
+{
+  _cleanup_close_ int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
+  if (fs < 0)
+    return -1;
+  for (; opts && *opts; opts++) {
+    char key[64];
+    const char *eq = strchr(*opts, '=');
+    size_t len = eq ? (size_t)(eq - *opts) : strlen(*opts);
+    snprintf(key, sizeof key, "%.*s", (int)len, *opts);
+    if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key,
+                eq ? eq + 1 : NULL, 0) < 0)
+      return -1;
+  }
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  return (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr);
+}
+
+static int fs_new(const char *type, const char *const *opts, unsigned attr, int dest_fd)
+{
+  _cleanup_close_ int mnt = fsmount_new(type, opts, attr);
+  if (mnt < 0)
+    return -1;
+  return sys_move_mount(mnt, dest_fd);
+}
+
+/* ---- mount(2) fallback ---------------------------------------------- */
+
+static unsigned long attr_to_ms(unsigned attr)
+{
+  return (attr & ATTR_RDONLY ? MS_RDONLY : 0) | (attr & ATTR_NOSUID ? MS_NOSUID : 0) |
+         (attr & ATTR_NODEV ? MS_NODEV : 0) | (attr & ATTR_NOEXEC ? MS_NOEXEC : 0);
+}
+
+/* A bind remount must repeat the flags the kernel has locked on the mount
+ * (a user namespace may add restrictions, never drop them), so start from
+ * what statvfs reports. */
+static unsigned long current_flags(const char *path)
+{
+  static const struct { unsigned long st, ms; } map[] = {
+    { ST_RDONLY, MS_RDONLY },   { ST_NOSUID, MS_NOSUID },       { ST_NODEV, MS_NODEV },
+    { ST_NOEXEC, MS_NOEXEC },   { ST_NOATIME, MS_NOATIME },     { ST_NODIRATIME, MS_NODIRATIME },
+    { ST_RELATIME, MS_RELATIME },
+  };
+  struct statvfs sv;
+  unsigned long ms = 0;
+  if (statvfs(path, &sv) < 0)
+    return 0;
+  for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+    if (sv.f_flag & map[i].st)
+      ms |= map[i].ms;
+  return ms;
+}
+
+static int remount_classic(const char *path, unsigned long add)
+{
+  return mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | current_flags(path) | add, NULL);
+}
+
+/* Mount points strictly below src (host paths), from the table read once. */
+static int remount_submounts(const struct mount_table *t, const char *src,
+                             const char *dest, unsigned long add)
+{
+  size_t len = strcmp(src, "/") == 0 ? 0 : strlen(src);
+  for (size_t i = 0; t && i < t->n; i++) {
+    const char *mp = t->points[i];
+    char path[PATH_MAX + 64];
+    if (strncmp(mp, src, len) != 0 || mp[len] != '/' || mp[len + 1] == '\0')
+      continue;
+    snprintf(path, sizeof path, "%s%s", dest, mp + len);
+    if (remount_classic(path, add) < 0 && errno != ENOENT && errno != EINVAL)
+      return -1;
+  }
+  return 0;
+}
+
+/* The remount needs the new mount, which the fd of the directory under it
+ * does not name: look the destination up again. */
+static int bind_classic(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
+                        unsigned attr, struct sbx_error *e)
+{
+  char src[32], dest[32], real[PATH_MAX];
+  _cleanup_close_ int top = -1;
+  ssize_t n;
+  unsigned long add = attr_to_ms(attr);
+
+  fd_path(src_fd, src);
+  fd_path(dest_fd, dest);
+  if (mount(src, dest, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return -1;
+  if (path_open(c, dest_path, MK_NONE, &top, e) < 0)
+    return -1;
+  fd_path(top, dest);
+  if (remount_classic(dest, add) < 0)
+    return -1;
+  n = readlink(src, real, sizeof real - 1);
+  if (n <= 0)
+    return 0; /* not a path (anonymous): no host submounts to fix */
+  real[n] = '\0';
+  return remount_submounts(c->host_mounts, real, dest, add);
+}
+
+static int fs_classic(const char *type, const char *const *opts, unsigned attr, int dest_fd)
+{
+  char dest[32], data[512] = "";
+  fd_path(dest_fd, dest);
+  for (; opts && *opts; opts++) {
+    size_t used = strlen(data);
+    snprintf(data + used, sizeof data - used, "%s%s", used ? "," : "", *opts);
+  }
+  return mount(type, dest, type, attr_to_ms(attr), data);
+}
+
+/* Unescapes the octal escapes (\040) of a mountinfo field in place. */
+static void unescape(char *s)
+{
+  char *o = s;
+  for (; *s; s++) {
+    if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
+      *o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+      s += 3;
+    } else {
+      *o++ = *s;
+    }
+  }
+  *o = '\0';
+}
+
+int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e)
+{
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  struct mount_table *t = xcalloc(1, sizeof *t);
+  char *line = NULL;
+  size_t cap = 0;
+
+  if (!f)
+    return sbx_fail(e, errno, "open /proc/self/mountinfo");
+  while (getline(&line, &cap, f) > 0) {
+    char mp[PATH_MAX];
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+      continue;
+    unescape(mp);
+    xgrow(&t->points, &t->cap, t->n + 1, sizeof *t->points);
+    t->points[t->n++] = xstrdup(mp);
+  }
+  free(line);
+  fclose(f);
+  c->host_mounts = t;
+  return 0;
+}
+
+/* ---- the primitives ------------------------------------------------- */
+
+/* Runs the new-API variant unless disabled; ENOSYS disables it for good. */
+#define TRY_NEW_API(c, call)                                                   \
+  do {                                                                         \
+    if (!(c)->classic_mount) {                                                 \
+      if ((call) == 0)                                                         \
+        return 0;                                                              \
+      if (errno != ENOSYS)                                                     \
+        return -1;                                                             \
+      (c)->classic_mount = true;                                               \
+      if (mnt_load_host_table(c, e) < 0)                                       \
+        return -1;                                                             \
+    }                                                                          \
+  } while (0)
+
+static int bind_any(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
+                    unsigned attr, struct sbx_error *e)
+{
+  TRY_NEW_API(c, bind_new(src_fd, dest_fd, attr));
+  return bind_classic(c, src_fd, dest_fd, dest_path, attr, e);
+}
+
+int mnt_bind(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
+             unsigned attr, struct sbx_error *e)
+{
+  if (bind_any(c, src_fd, dest_fd, dest_path, attr, e) < 0)
+    return sbx_fail(e, errno, "bind mount");
+  return 0;
+}
+
+static int fs_any(struct mount_ctx *c, const char *type, const char *const *opts,
+                  unsigned attr, int dest_fd, struct sbx_error *e)
+{
+  TRY_NEW_API(c, fs_new(type, opts, attr, dest_fd));
+  return fs_classic(type, opts, attr, dest_fd);
+}
+
+int mnt_fs(struct mount_ctx *c, const char *type, const char *const *opts, unsigned attr,
+           int dest_fd, struct sbx_error *e)
+{
+  if (fs_any(c, type, opts, attr, dest_fd, e) < 0)
+    return sbx_fail(e, errno, "mount %s", type);
+  return 0;
+}
+
+static int remount_ro_any(struct mount_ctx *c, int dest_fd, struct sbx_error *e)
+{
+  char path[32];
+  TRY_NEW_API(c, sys_setattr(dest_fd, 0, ATTR_RDONLY));
+  fd_path(dest_fd, path);
+  return remount_classic(path, MS_RDONLY);
+}
+
+int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e)
+{
+  if (remount_ro_any(c, dest_fd, e) < 0)
+    return sbx_fail(e, errno, "remount read-only");
+  return 0;
+}
+
+/* The new root: a tmpfs attached over "/" of this mount namespace (new
+ * API), where it hides nothing from path lookups, which start below it,
+ * or at /tmp (fallback: mount(2) needs a path, and the sources are opened
+ * before this, so the shadowed /tmp is no loss). */
+int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
+{
+  static const char *const opts[] = { "mode=0755", NULL };
+  if (!c->classic_mount) {
+    _cleanup_close_ int mnt = fsmount_new("tmpfs", opts, ATTR_NOSUID | ATTR_NODEV);
+    if (mnt >= 0 && syscall(SYS_move_mount, mnt, "", AT_FDCWD, "/",
+                            MOVE_MOUNT_F_EMPTY_PATH) == 0) {
+      c->root_fd = steal_fd(&mnt);
+      return 0;
+    }
+    if (errno != ENOSYS)
+      return sbx_fail(e, errno, "new root: mount tmpfs");
+    c->classic_mount = true;
+    if (mnt_load_host_table(c, e) < 0)
+      return -1;
+  }
+  if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+    return sbx_fail(e, errno, "new root: mount tmpfs on /tmp");
+  c->root_fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (c->root_fd < 0)
+    return sbx_fail(e, errno, "new root: open /tmp");
+  return 0;
+}

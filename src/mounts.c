@@ -1,0 +1,240 @@
+/* The new root: every filesystem op of the plan, in order, on a fresh
+ * tmpfs, then a pivot into it that leaves no trace of the host root. */
+
+
+#include "error.h"
+#include "mounts.h"
+#include "sandbox.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Each bind source is opened once, as the caller's view still stands, and
+ * checked against what plan_check saw: what gets mounted is what was
+ * checked. */
+static int open_source(struct fs_op *op, int *out, struct sbx_error *e)
+{
+  struct stat st;
+  int fd = open(op->src, O_PATH | O_CLOEXEC);
+  if (fd < 0)
+    return sbx_fail(e, errno, "--%s: %s", op->option, op->src);
+  if (fstat(fd, &st) < 0 || st.st_dev != op->src_dev || st.st_ino != op->src_ino) {
+    close(fd);
+    return sbx_fail(e, 0, "--%s: %s: changed while the sandbox was set up", op->option,
+                    op->src);
+  }
+  *out = fd;
+  return 0;
+}
+
+/* A thousand binds hold a thousand fds for a moment: lift the soft limit
+ * to the hard one (the command gets the original back, see command.c). */
+static void raise_fd_limit(size_t need)
+{
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need + 64 &&
+      rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+static int open_sources(struct mount_ctx *c, struct sbx_error *e)
+{
+  const struct plan *p = c->plan;
+  size_t n_binds = 0;
+
+  c->src_fds = xmalloc(p->n_ops * sizeof *c->src_fds);
+  for (size_t i = 0; i < p->n_ops; i++) {
+    c->src_fds[i] = -1;
+    n_binds += p->ops[i].kind == OP_BIND;
+  }
+  raise_fd_limit(n_binds);
+  for (size_t i = 0; i < p->n_ops; i++) {
+    struct fs_op *op = &p->ops[i];
+    if (op->kind == OP_BIND && !(op->flags & OPF_SKIP) &&
+        open_source(op, &c->src_fds[i], e) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int op_bind(struct mount_ctx *c, const struct fs_op *op, int src_fd, struct sbx_error *e)
+{
+  _cleanup_close_ int dest = -1;
+  unsigned attr = ATTR_NOSUID;
+
+  if (!(op->flags & OPF_DEVICES))
+    attr |= ATTR_NODEV;
+  if (op->flags & OPF_RDONLY)
+    attr |= ATTR_RDONLY;
+  if (path_open(c, op->dest, (op->flags & OPF_SRC_DIR) ? MK_DIR : MK_FILE, &dest, e) < 0)
+    return -1;
+  return mnt_bind(c, src_fd, dest, op->dest, attr, e);
+}
+
+/* bubblewrap covers these with read-only binds when they are writable;
+ * the kernel normally denies writes already, so this rarely mounts. */
+static int cover_proc(struct mount_ctx *c, int proc_fd, const char *proc_path,
+                      struct sbx_error *e)
+{
+  static const char *const covered[] = { "sys", "sysrq-trigger", "irq", "bus" };
+  for (size_t i = 0; i < ARRAY_SIZE(covered); i++) {
+    _cleanup_close_ int fd = -1;
+    if (faccessat(proc_fd, covered[i], W_OK, 0) < 0)
+      continue;
+    fd = openat(proc_fd, covered[i], O_PATH | O_CLOEXEC);
+    if (fd < 0)
+      continue;
+    _cleanup_free_ char *path = path_join(proc_path, covered[i]);
+    if (mnt_bind(c, fd, fd, path, ATTR_RDONLY | ATTR_NOSUID | ATTR_NODEV, e) < 0)
+      return sbx_wrap(e, "cover /proc/%s", covered[i]);
+  }
+  return 0;
+}
+
+static int op_mount_fs(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
+{
+  static const char *const tmpfs_opts[] = { "mode=0755", NULL };
+  _cleanup_close_ int dest = -1, mounted = -1;
+
+  if (path_open(c, op->dest, MK_DIR, &dest, e) < 0)
+    return -1;
+  switch (op->kind) {
+  case OP_TMPFS:
+    return mnt_fs(c, "tmpfs", tmpfs_opts, ATTR_NOSUID | ATTR_NODEV, dest, e);
+  case OP_PROC:
+    if (mnt_fs(c, "proc", NULL, ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC, dest, e) < 0)
+      return -1;
+    break;
+  case OP_DEV:
+    if (mnt_fs(c, "tmpfs", tmpfs_opts, ATTR_NOSUID | ATTR_NODEV, dest, e) < 0)
+      return -1;
+    break;
+  default:
+    return 0;
+  }
+  /* The fd still names the directory under the new mount; reopen to get
+   * the mount's root. */
+  if (path_open(c, op->dest, MK_NONE, &mounted, e) < 0)
+    return -1;
+  return op->kind == OP_PROC ? cover_proc(c, mounted, op->dest, e)
+                             : devfs_populate(c, mounted, op->dest, e);
+}
+
+static int op_symlink(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
+{
+  _cleanup_close_ int parent = -1;
+  _cleanup_free_ char *base = NULL;
+  char existing[PATH_MAX];
+  ssize_t n;
+
+  if (path_open_parent(c, op->dest, &parent, (const char **)&base, e) < 0)
+    return -1;
+  if (symlinkat(op->src, parent, base) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return sbx_fail(e, errno, "create symlink");
+  /* The same link already there is fine: profiles may repeat it. */
+  n = readlinkat(parent, base, existing, sizeof existing - 1);
+  if (n < 0)
+    return sbx_fail(e, EEXIST, "destination exists and is not a symlink");
+  existing[n] = '\0';
+  if (strcmp(existing, op->src) != 0)
+    return sbx_fail(e, EEXIST, "existing destination points to '%s'", existing);
+  return 0;
+}
+
+static int run_op(struct mount_ctx *c, size_t i, struct sbx_error *e)
+{
+  const struct fs_op *op = &c->plan->ops[i];
+  _cleanup_close_ int fd = -1;
+
+  switch (op->kind) {
+  case OP_BIND:
+    return (op->flags & OPF_SKIP) ? 0 : op_bind(c, op, c->src_fds[i], e);
+  case OP_REMOUNT_RO:
+    if (path_open(c, op->dest, MK_NONE, &fd, e) < 0)
+      return -1;
+    return mnt_remount_ro(c, fd, e);
+  case OP_PROC: case OP_DEV: case OP_TMPFS:
+    return op_mount_fs(c, op, e);
+  case OP_DIR:
+    return path_open(c, op->dest, MK_DIR, &fd, e);
+  case OP_SYMLINK:
+    return op_symlink(c, op, e);
+  }
+  return 0;
+}
+
+/* pivot_root(".", ".") stacks the old root on the new one; detaching it
+ * leaves the new root alone, with nothing of the host reachable. */
+static int enter_root(struct mount_ctx *c, struct sbx_error *e)
+{
+  if (fchdir(c->root_fd) < 0)
+    return sbx_fail(e, errno, "chdir to the new root");
+  if (syscall(SYS_pivot_root, ".", ".") < 0)
+    return sbx_fail(e, errno, "pivot_root");
+  if (umount2(".", MNT_DETACH) < 0)
+    return sbx_fail(e, errno, "detach the old root");
+  if (chdir("/") < 0)
+    return sbx_fail(e, errno, "chdir /");
+  return 0;
+}
+
+static void ctx_free(struct mount_ctx *c)
+{
+  for (size_t i = 0; c->src_fds && i < c->plan->n_ops; i++)
+    if (c->src_fds[i] >= 0)
+      close(c->src_fds[i]);
+  free(c->src_fds);
+  if (c->root_fd >= 0)
+    close(c->root_fd);
+}
+
+static int describe(const struct fs_op *op, struct sbx_error *e)
+{
+  if (op->flags & OPF_IMPLICIT)
+    return sbx_wrap(e, "implicit %s", op->dest);
+  if (op->src && op->kind == OP_BIND)
+    return sbx_wrap(e, "--%s %s %s", op->option, op->src, op->dest);
+  return sbx_wrap(e, "--%s %s", op->option, op->dest);
+}
+
+static int build(struct mount_ctx *c, struct sbx_error *e)
+{
+  /* Receive host mount events, never send any back. */
+  if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    return sbx_fail(e, errno, "make / a slave mount");
+  if (c->classic_mount && mnt_load_host_table(c, e) < 0)
+    return -1;
+  if (open_sources(c, e) < 0 || mnt_new_root(c, e) < 0)
+    return -1;
+  for (size_t i = 0; i < c->plan->n_ops; i++) {
+    if (run_op(c, i, e) < 0)
+      return describe(&c->plan->ops[i], e);
+  }
+  return enter_root(c, e);
+}
+
+int mounts_build_root(const struct plan *p, struct sbx_error *e)
+{
+  struct mount_ctx c = {
+    .plan = p,
+    .classic_mount = p->classic_mounts,
+    .classic_resolve = p->classic_mounts,
+    .root_fd = -1,
+  };
+  int r = build(&c, e);
+  ctx_free(&c);
+  return r;
+}

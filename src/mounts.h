@@ -1,0 +1,63 @@
+/* Shared by the files that build the new root: mounts.c (the ops, the
+ * root, the pivot), paths.c (resolving destinations inside the root),
+ * mountapi.c (the mount primitives) and devfs.c (--dev). */
+#ifndef SBX_MOUNTS_H
+#define SBX_MOUNTS_H
+
+#include "plan.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct sbx_error;
+
+/* Mount attributes we set, as MOUNT_ATTR_* values. */
+enum {
+  ATTR_RDONLY = 0x1,
+  ATTR_NOSUID = 0x2,
+  ATTR_NODEV = 0x4,
+  ATTR_NOEXEC = 0x8,
+};
+
+struct mount_table; /* host mount points, for the mount(2) fallback only */
+
+struct mount_ctx {
+  const struct plan *plan;
+  bool classic_mount;   /* mount(2) instead of open_tree/fsmount/move_mount */
+  bool classic_resolve; /* component walk instead of openat2(RESOLVE_IN_ROOT) */
+  int root_fd;          /* root of the new root's tmpfs */
+  int *src_fds;         /* per op: the bind source, opened before any mount */
+  struct mount_table *host_mounts;
+};
+
+/* paths.c: resolves PATH inside the root; never leaves it, whatever the
+ * symlinks and ".." say.  MK_DIR creates missing directories (the last
+ * one too), MK_FILE creates missing parents and an empty file at the end. */
+enum mk { MK_NONE, MK_DIR, MK_FILE };
+int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out,
+              struct sbx_error *e);
+/* Resolves (creating) the parent of PATH and returns its fd and the last
+ * component. */
+int path_open_parent(struct mount_ctx *c, const char *path, int *out, const char **base,
+                     struct sbx_error *e);
+
+/* mountapi.c */
+void fd_path(int fd, char buf[static 32]);
+/* dest_path is dest_fd's path inside the root (the fallback needs it to
+ * find the new mount after mounting). */
+int mnt_bind(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
+             unsigned attr, struct sbx_error *e);
+/* Mounts a new filesystem.  opts is a NULL-terminated list of "key" or
+ * "key=value" strings. */
+int mnt_fs(struct mount_ctx *c, const char *type, const char *const *opts, unsigned attr,
+           int dest_fd, struct sbx_error *e);
+int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e);
+/* A detached (new API) or attached-at-/tmp (fallback) tmpfs for the root. */
+int mnt_new_root(struct mount_ctx *c, struct sbx_error *e);
+int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e);
+
+/* devfs.c */
+int devfs_populate(struct mount_ctx *c, int dev_fd, const char *dev_path,
+                   struct sbx_error *e);
+
+#endif

@@ -1,0 +1,237 @@
+/* Destinations are resolved inside the new root, never outside it.
+ *
+ * The fast path is one openat2(RESOLVE_IN_ROOT), which the kernel keeps
+ * inside the root whatever symlinks or ".." it meets.  When something is
+ * missing (and must be created), or openat2 is unavailable, a component
+ * walk does the same in user space: each component is opened with
+ * O_NOFOLLOW relative to its parent's fd, a symlink is read and its target
+ * walked again from the root (absolute) or the parent (relative), and ".."
+ * never climbs above the root.  A dangling symlink leads to its target
+ * being created, inside the root. */
+
+
+#include "error.h"
+#include "mounts.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAX_LINKS 40
+
+static int openat2_in_root(int root, const char *path, int flags)
+{
+  struct open_how how = {
+    .flags = (uint64_t)(flags | O_PATH | O_CLOEXEC),
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+}
+
+/* The walk's state: a stack of directory fds from the root down, and the
+ * components still to visit (a symlink splices its target in front). */
+struct walk {
+  int *stack;
+  size_t depth, cap;
+  char *todo; /* remaining path, owned */
+  int links;
+};
+
+static void walk_free(struct walk *w)
+{
+  for (size_t i = 1; i <= w->depth; i++)
+    close(w->stack[i]);
+  free(w->stack);
+  free(w->todo);
+}
+
+static int top(const struct walk *w)
+{
+  return w->stack[w->depth];
+}
+
+static void push(struct walk *w, int fd)
+{
+  xgrow(&w->stack, &w->cap, w->depth + 2, sizeof *w->stack);
+  w->stack[++w->depth] = fd;
+}
+
+/* Takes the next component off w->todo into comp; false when done. */
+static bool next_component(struct walk *w, char *comp, bool *last)
+{
+  char *s = w->todo;
+  size_t len;
+
+  while (*s == '/')
+    s++;
+  len = strcspn(s, "/");
+  if (len == 0)
+    return false;
+  memcpy(comp, s, len);
+  comp[len] = '\0';
+  s += len;
+  while (*s == '/')
+    s++;
+  *last = *s == '\0';
+  memmove(w->todo, s, strlen(s) + 1);
+  return true;
+}
+
+/* Replaces the component just taken by the symlink's target. */
+static int splice_link(struct walk *w, int link_fd, struct sbx_error *e, const char *path)
+{
+  char target[PATH_MAX];
+  ssize_t n = readlinkat(link_fd, "", target, sizeof target - 1);
+  char *todo;
+
+  if (n < 0)
+    return sbx_fail(e, errno, "%s: readlink", path);
+  target[n] = '\0';
+  if (++w->links > MAX_LINKS)
+    return sbx_fail(e, ELOOP, "%s", path);
+  if (target[0] == '/')
+    while (w->depth > 0)
+      close(w->stack[w->depth--]);
+  todo = xmalloc((size_t)n + strlen(w->todo) + 2);
+  strcpy(todo, target);
+  strcat(todo, "/");
+  strcat(todo, w->todo);
+  free(w->todo);
+  w->todo = todo;
+  return 0;
+}
+
+static int create_missing(int dir, const char *comp, bool file)
+{
+  if (!file)
+    return mkdirat(dir, comp, 0755) < 0 && errno != EEXIST ? -1 : 0;
+  int fd = openat(dir, comp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
+  if (fd < 0)
+    return errno == EEXIST ? 0 : -1;
+  close(fd);
+  return 0;
+}
+
+static int open_component(struct walk *w, const char *comp, bool last, enum mk mk,
+                          const char *path, struct sbx_error *e)
+{
+  int fd = openat(top(w), comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT && mk != MK_NONE) {
+    if (create_missing(top(w), comp, last && mk == MK_FILE) < 0)
+      return sbx_fail(e, errno, "%s: create '%s'", path, comp);
+    fd = openat(top(w), comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  }
+  if (fd < 0)
+    return sbx_fail(e, errno, "%s", path);
+  return fd;
+}
+
+static int walk_step(struct walk *w, const char *comp, bool last, enum mk mk,
+                     const char *path, struct sbx_error *e)
+{
+  struct stat st;
+  int fd;
+
+  if (strcmp(comp, ".") == 0)
+    return 0;
+  if (strcmp(comp, "..") == 0) {
+    if (w->depth > 0)
+      close(w->stack[w->depth--]);
+    return 0;
+  }
+  fd = open_component(w, comp, last, mk, path, e);
+  if (fd < 0)
+    return -1;
+  if (fstat(fd, &st) < 0) {
+    close(fd);
+    return sbx_fail(e, errno, "%s: stat", path);
+  }
+  if (S_ISLNK(st.st_mode)) {
+    int r = splice_link(w, fd, e, path);
+    close(fd);
+    return r;
+  }
+  if (!last && !S_ISDIR(st.st_mode)) {
+    close(fd);
+    return sbx_fail(e, ENOTDIR, "%s: '%s'", path, comp);
+  }
+  push(w, fd);
+  return 0;
+}
+
+static int walk_path(int root, const char *path, enum mk mk, int *out, struct sbx_error *e)
+{
+  struct walk w = { 0 };
+  char comp[NAME_MAX + 1];
+  bool last = true;
+  int r = 0;
+
+  if (strlen(path) >= PATH_MAX)
+    return sbx_fail(e, ENAMETOOLONG, "%.40s...", path);
+  /* stack[0] is the root (borrowed, never closed); depth 0 = at the root. */
+  xgrow(&w.stack, &w.cap, 1, sizeof *w.stack);
+  w.stack[0] = root;
+  w.todo = xstrdup(path);
+  while (r == 0) {
+    size_t len = strcspn(w.todo + strspn(w.todo, "/"), "/");
+    if (len > NAME_MAX) {
+      r = sbx_fail(e, ENAMETOOLONG, "%s", path);
+      break;
+    }
+    if (!next_component(&w, comp, &last))
+      break;
+    r = walk_step(&w, comp, last, mk, path, e);
+  }
+  if (r == 0)
+    *out = w.depth > 0 ? steal_fd(&w.stack[w.depth--]) : fcntl(root, F_DUPFD_CLOEXEC, 3);
+  walk_free(&w);
+  return r;
+}
+
+int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out, struct sbx_error *e)
+{
+  if (!c->classic_resolve) {
+    int fd = openat2_in_root(c->root_fd, path, mk == MK_DIR ? O_DIRECTORY : 0);
+    if (fd >= 0) {
+      *out = fd;
+      return 0;
+    }
+    if (errno == ENOSYS || errno == E2BIG)
+      c->classic_resolve = true;
+    else if (errno != ENOENT || mk == MK_NONE)
+      return sbx_fail(e, errno, "%s", path);
+  }
+  return walk_path(c->root_fd, path, mk, out, e);
+}
+
+int path_open_parent(struct mount_ctx *c, const char *path, int *out, const char **base,
+                     struct sbx_error *e)
+{
+  const char *end = path + strlen(path);
+  char *parent;
+  int r;
+
+  while (end > path && end[-1] == '/')
+    end--;
+  const char *slash = end;
+  while (slash > path && slash[-1] != '/')
+    slash--;
+  if (slash == end)
+    return sbx_fail(e, EINVAL, "%s: no file name", path);
+  parent = xmalloc((size_t)(slash - path) + 2);
+  memcpy(parent, path, (size_t)(slash - path));
+  parent[slash - path] = '\0';
+  r = path_open(c, parent[0] ? parent : "/", MK_DIR, out, e);
+  free(parent);
+  /* base points into path; a trailing slash is cut by the caller's use of
+   * the length, so copy it out for them. */
+  *base = xstrdup(slash);
+  ((char *)*base)[end - slash] = '\0';
+  return r;
+}

@@ -1,0 +1,109 @@
+/* The plan: everything the command line asked for, as plain data.
+ *
+ * cli.c fills it from argv without touching the system; plan.c applies the
+ * personality's defaults and checks the sources as the caller; launch.c
+ * carries it out.  Nothing else decides what the sandbox looks like. */
+#ifndef SBX_PLAN_H
+#define SBX_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct sbx_error;
+
+enum personality { PERS_SANDBOX, PERS_BWRAP };
+
+enum op_kind {
+  OP_BIND,       /* --bind, --ro-bind, --dev-bind (flags say which) */
+  OP_REMOUNT_RO, /* --remount-ro */
+  OP_PROC,       /* --proc */
+  OP_DEV,        /* --dev */
+  OP_TMPFS,      /* --tmpfs */
+  OP_DIR,        /* --dir */
+  OP_SYMLINK,    /* --symlink: src is the link's target */
+};
+
+enum op_flag {
+  OPF_TRY = 1 << 0,      /* -try: skip when the source does not exist */
+  OPF_RDONLY = 1 << 1,   /* ro-bind */
+  OPF_DEVICES = 1 << 2,  /* dev-bind: device nodes stay usable */
+  OPF_IMPLICIT = 1 << 3, /* added by the personality, not the user */
+  OPF_SKIP = 1 << 4,     /* -try source missing: do nothing */
+  OPF_SRC_DIR = 1 << 5,  /* source is a directory (set by plan_check) */
+};
+
+struct fs_op {
+  enum op_kind kind;
+  unsigned flags;
+  const char *src;  /* host path (binds) or link target (symlink) */
+  const char *dest; /* path inside the sandbox */
+  const char *option; /* the option that created it, for messages */
+  /* Identity of the source as the caller saw it; the child checks that
+   * what it mounts is the same inode. */
+  dev_t src_dev;
+  ino_t src_ino;
+};
+
+/* Namespaces, as a bit set of our own (not CLONE_* so bwrap's "-try"
+ * variants can be told apart at plan time). */
+enum ns_bit {
+  NS_USER = 1 << 0,
+  NS_MOUNT = 1 << 1,
+  NS_PID = 1 << 2,
+  NS_NET = 1 << 3,
+  NS_IPC = 1 << 4,
+  NS_UTS = 1 << 5,
+  NS_CGROUP = 1 << 6,
+  NS_ALL = 0x7f,
+};
+
+enum env_kind { ENV_SET, ENV_UNSET, ENV_CLEAR };
+struct env_op {
+  enum env_kind kind;
+  const char *name;
+  const char *value;
+};
+
+struct plan {
+  enum personality pers;
+  unsigned ns_unshare; /* --unshare-* given */
+  unsigned ns_share;   /* --share-* given */
+  unsigned ns;         /* resolved set (plan_finish) */
+
+  bool uid_set, gid_set;
+  uid_t uid; /* inside the sandbox */
+  gid_t gid;
+  const char *hostname;
+
+  struct fs_op *ops;
+  size_t n_ops, cap_ops;
+
+  struct env_op *env;
+  size_t n_env, cap_env;
+
+  int *pass_fds;
+  size_t n_pass_fds, cap_pass_fds;
+
+  const char *chdir;
+  bool bare;
+  bool die_with_parent;
+  bool new_session;
+  bool as_pid_1;
+  bool verbose;
+  bool classic_mounts; /* force the mount(2) / path-walk fallback */
+
+  char **argv; /* the command and its arguments, NULL-terminated */
+};
+
+void plan_init(struct plan *p, enum personality pers);
+struct fs_op *plan_add_op(struct plan *p, enum op_kind kind, const char *option);
+void plan_add_env(struct plan *p, enum env_kind kind, const char *name, const char *value);
+void plan_add_pass_fd(struct plan *p, int fd);
+
+/* Applies the personality's defaults: namespace set, implicit mounts. */
+int plan_finish(struct plan *p, struct sbx_error *e);
+/* Checks every source as the caller, before anything is created. */
+int plan_check(struct plan *p, struct sbx_error *e);
+
+#endif

@@ -1,0 +1,68 @@
+/* User namespace: the caller's ids mapped to the requested inside ids.
+ * The child writes its own maps, which an unprivileged process may do for
+ * a single id, so the launcher does not have to wait for it. */
+
+
+#include "error.h"
+#include "sandbox.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+static int write_map(const char *file, const char *text, struct sbx_error *e)
+{
+  int r = write_file_at(AT_FDCWD, file, text);
+  if (r < 0)
+    return sbx_fail(e, -r, "write %s", file);
+  return 0;
+}
+
+int userns_write_maps(const struct plan *p, uid_t outer_uid, gid_t outer_gid,
+                      struct sbx_error *e)
+{
+  char line[64];
+  int r;
+
+  snprintf(line, sizeof line, "%u %u 1\n", (unsigned)p->uid, (unsigned)outer_uid);
+  if (write_map("/proc/self/uid_map", line, e) < 0)
+    return -1;
+  /* Required before an unprivileged gid_map write; also stops setgroups()
+   * from dropping a group that denies access (CVE-2014-8989). */
+  r = write_file_at(AT_FDCWD, "/proc/self/setgroups", "deny");
+  if (r < 0 && r != -ENOENT)
+    return sbx_fail(e, -r, "write /proc/self/setgroups");
+  snprintf(line, sizeof line, "%u %u 1\n", (unsigned)p->gid, (unsigned)outer_gid);
+  return write_map("/proc/self/gid_map", line, e);
+}
+
+static long read_knob(const char *path)
+{
+  char buf[32] = "";
+  FILE *f = fopen(path, "re");
+  long v = -1;
+  if (f) {
+    if (fgets(buf, sizeof buf, f))
+      v = strtol(buf, NULL, 10);
+    fclose(f);
+  }
+  return v;
+}
+
+void userns_clone_hint(int err, struct sbx_error *e)
+{
+  if (read_knob("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+    sbx_hint(e, "unprivileged user namespaces are disabled: "
+                "sysctl kernel.unprivileged_userns_clone=1");
+  else if (read_knob("/proc/sys/user/max_user_namespaces") == 0)
+    sbx_hint(e, "user namespaces are disabled: sysctl user.max_user_namespaces=15000");
+  else if (read_knob("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
+    sbx_hint(e, "AppArmor restricts unprivileged user namespaces: "
+                "sysctl kernel.apparmor_restrict_unprivileged_userns=0 or add a profile");
+  else if (err == ENOSPC)
+    sbx_hint(e, "a namespace limit in /proc/sys/user/ was reached");
+  else if (err == EINVAL)
+    sbx_hint(e, "the kernel lacks one of the namespaces asked for");
+}
