@@ -366,3 +366,45 @@ wait_for_file_line() {
 interfaces_of() {
 	sed -n '3,$s/^ *\([^:]*\):.*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//'
 }
+
+# proc_alive PID: PID exists and is not a zombie.
+proc_alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat:0:1} != Z ]]
+}
+
+# wait_bounded PID SECONDS: waits for the background child PID, killing it
+# after SECONDS; its exit status is left in WAIT_STATUS.
+wait_bounded() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		proc_alive "$1" || break
+		sleep 0.05
+	done
+	if proc_alive "$1"; then
+		echo "process $1 still running after $2 s; killed" >&2
+		kill -KILL "$1" 2>/dev/null
+	fi
+	WAIT_STATUS=0
+	wait "$1" || WAIT_STATUS=$?
+}
+
+# sigset_has HEXMASK SIGNUM: the /proc/PID/status signal mask has SIGNUM.
+sigset_has() {
+	(((16#$1 >> ($2 - 1)) & 1))
+}
+
+# status_field NAME: the value of the "NAME:" line in $output.
+status_field() {
+	local line
+	for line in "${lines[@]}"; do
+		if [[ $line == "$1:"* ]]; then
+			line=${line#*:}
+			echo "${line//[[:space:]]/}"
+			return 0
+		fi
+	done
+	return 1
+}

@@ -72,7 +72,7 @@ usage (void)
          "  session              pid, sid, pgid\n"
          "  ids                  real and effective uid/gid\n"
          "  kill-self SIG        die by SIG\n"
-         "  sleep SECONDS        sleep\n"
+         "  sleep SECONDS [TAG...]  sleep; TAGs only mark the command line\n"
          "  ls DIR               names in DIR, sorted, one a line\n"
          "  cat FILE             copy FILE to stdout\n"
          "  catch                wait for a forwarded signal, print it\n"
@@ -532,6 +532,8 @@ main (int argc, char **argv)
     return cmd_exec_with (argc - 2, argv + 2);
   if (strcmp (cmd, "run-status") == 0)
     return cmd_run_status (argc - 2, argv + 2);
+  if (strcmp (cmd, "sleep") == 0 && argc >= 3)
+    return cmd_sleep (argv[2]);
   if (argc != 3)
     usage ();
   if (strcmp (cmd, "fd-kind") == 0)
@@ -544,8 +546,6 @@ main (int argc, char **argv)
     return cmd_ifflags (argv[2]);
   if (strcmp (cmd, "kill-self") == 0)
     return cmd_kill_self (argv[2]);
-  if (strcmp (cmd, "sleep") == 0)
-    return cmd_sleep (argv[2]);
   if (strcmp (cmd, "ls") == 0)
     return cmd_ls (argv[2]);
   if (strcmp (cmd, "cat") == 0)

@@ -1,0 +1,81 @@
+#!/bin/bash
+# Runs the whole suite: C unit tests, then the integration suite as an
+# unprivileged user, once on the new mount API and once with the mount(2)
+# fallback forced.  Prints "N passed, N failed" last; exits non-zero on any
+# failure.
+#
+# Usage: tests/run-tests.sh BUILDDIR SRCDIR
+# As root it creates (or reuses) the user sbxtest and copies the binary,
+# the probe and the tests to a directory under /var/tmp that user can read
+# (not /tmp: the sandbox mounts its own tmpfs there).
+set -u
+builddir=$(cd "${1:-.}" && pwd)
+srcdir=$(cd "${2:-.}" && pwd)
+test_user=${SANDBOX_TEST_USER:-sbxtest}
+passed=0
+failed=0
+
+# Reads TAP on stdin, echoes it, adds to the counters.  A run that ends
+# with a non-zero "# exit" line or reports no test at all counts as a
+# failure, so a suite that cannot start is never mistaken for a pass.
+count_tap() {
+  local line n=0
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    case $line in
+      "ok "*) passed=$((passed + 1)); n=$((n + 1)) ;;
+      "not ok "*) failed=$((failed + 1)); n=$((n + 1)) ;;
+      "# exit 0") ;;
+      "# exit "*) failed=$((failed + 1)) ;;
+    esac
+  done
+  [ "$n" -gt 0 ] || { echo "not ok - no test ran"; failed=$((failed + 1)); }
+}
+
+run_unit_tests() {
+  local t
+  for t in "$builddir"/tests/unit/test-*; do
+    [ -x "$t" ] || continue
+    echo "# unit: ${t##*/}"
+    count_tap < <("$t" 2>&1; echo "# exit $?")
+  done
+}
+
+prepare_root() {
+  testroot=$(mktemp -d /var/tmp/sandbox-tests.XXXXXX)
+  cp "$builddir/src/sandbox" "$testroot/sandbox"
+  cc -O2 -Wall -static -o "$testroot/probe" "$srcdir/tests/probe/probe.c" || exit 1
+  cp -r "$srcdir/tests/integration" "$testroot/integration"
+  mkdir "$testroot/fixtures"
+  if [ "$(id -u)" = 0 ]; then
+    id "$test_user" >/dev/null 2>&1 || useradd -m "$test_user" || exit 1
+    install -o root -m 4755 "$testroot/probe" "$testroot/probe-suid"
+    chown "$test_user" "$testroot/fixtures"
+  fi
+  chmod 755 "$testroot"
+  chmod -R a+rX "$testroot"
+}
+
+as_test_user() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u "$test_user" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+run_integration() { # $1: 0 or 1, SANDBOX_FORCE_FALLBACK
+  echo "# integration, SANDBOX_FORCE_FALLBACK=$1"
+  count_tap < <(as_test_user env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ \
+    SANDBOX="$testroot/sandbox" PROBE="$testroot/probe" TESTROOT="$testroot" \
+    FIXTURES="$testroot/fixtures" SANDBOX_FORCE_FALLBACK="$1" \
+    bats --tap "$testroot/integration" 2>&1; echo "# exit $?")
+}
+
+run_unit_tests
+prepare_root
+trap 'rm -rf "$testroot"' EXIT
+run_integration 0
+run_integration 1
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,204 @@
+/* Unit tests of the command line parser, the plan defaults and the strict
+ * number parsing: argv in, plan out, no system calls that change anything. */
+#include <stdbool.h>
+
+#include "tap.h"
+
+#include "cli.h"
+#include "error.h"
+#include "plan.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ARGV(...) ((char *[]){ "sandbox", __VA_ARGS__, NULL })
+#define ARGC(v) ((int)(sizeof(v) / sizeof((v)[0])) - 1)
+
+static struct plan plan;
+static struct sbx_error err;
+
+static int parse(int argc, char **argv)
+{
+  plan_init(&plan, PERS_SANDBOX);
+  memset(&err, 0, sizeof err);
+  return cli_parse(argc, argv, &plan, &err);
+}
+#define PARSE(...)                                                             \
+  ({                                                                           \
+    char **v_ = ARGV(__VA_ARGS__);                                             \
+    int c_ = 0;                                                                \
+    while (v_[c_])                                                             \
+      c_++;                                                                    \
+    parse(c_, v_);                                                             \
+  })
+
+static void test_numbers(void)
+{
+  uint64_t v = 99;
+  ok(parse_u64("0", 10, &v) == 0 && v == 0, "0 parses");
+  ok(parse_u64("4294967294", UINT32_MAX - 1, &v) == 0 && v == 4294967294u, "max uid parses");
+  ok(parse_u64("4294967295", UINT32_MAX - 1, &v) < 0 && errno == ERANGE, "(uid_t)-1 refused");
+  ok(parse_u64("4294967296", UINT32_MAX - 1, &v) < 0, "2^32 refused, not truncated");
+  ok(parse_u64("18446744073709551616", UINT64_MAX, &v) < 0 && errno == ERANGE, "2^64 overflows");
+  ok(parse_u64("", 10, &v) < 0 && errno == EINVAL, "empty refused");
+  ok(parse_u64("-1", 10, &v) < 0, "sign refused");
+  ok(parse_u64("+1", 10, &v) < 0, "plus sign refused");
+  ok(parse_u64(" 1", 10, &v) < 0, "leading space refused");
+  ok(parse_u64("1x", 10, &v) < 0, "trailing garbage refused");
+  ok(parse_u64("0x10", 100, &v) < 0, "hex refused");
+}
+
+static void test_binds(void)
+{
+  ok(PARSE("--bind", "/a", "/b", "--ro-bind-try", "/c", "/d", "--", "true") == CLI_RUN,
+     "binds parse");
+  ok(plan.n_ops == 2, "two ops");
+  is_str(plan.ops[0].src, "/a", "bind src");
+  is_str(plan.ops[0].dest, "/b", "bind dest");
+  ok(plan.ops[1].flags == (OPF_RDONLY | OPF_TRY), "ro-bind-try flags");
+  is_str(plan.argv[0], "true", "command after --");
+
+  ok(PARSE("--bind=/a", "/b", "true") == CLI_RUN, "--opt=VALUE form");
+  is_str(plan.ops[0].src, "/a", "src from --bind=");
+  is_str(plan.ops[0].dest, "/b", "dest from the next word");
+
+  ok(PARSE("--bind", "/a") < 0, "--bind with one argument fails");
+  is_str(err.msg, "--bind: missing argument", "message names the option");
+  ok(PARSE("--dir") < 0, "--dir without argument fails");
+  ok(strstr(err.msg, "--dir") != NULL, "message names --dir: %s", err.msg);
+}
+
+static void test_words(void)
+{
+  ok(PARSE("--frob", "true") < 0, "unknown option fails");
+  is_str(err.msg, "unknown option '--frob' (see --help)", "message names it");
+  ok(PARSE("--", "--weird-name", "x") == CLI_RUN, "-- then an option-like command");
+  is_str(plan.argv[0], "--weird-name", "command is --weird-name");
+  is_str(plan.argv[1], "x", "its argument is kept");
+  ok(PARSE("true", "--bind", "a") == CLI_RUN && plan.n_ops == 0,
+     "options after the command belong to it");
+  ok(PARSE("--setenv", "A", "--", "@/nonexistent", "true") < 0 &&
+         strstr(err.msg, "@/nonexistent"),
+     "an option value of -- does not end the options: @FILE after it is read");
+  ok(PARSE("--dir", "/x") < 0, "no command fails");
+  is_str(err.msg, "no command given (see --help)", "no command message");
+}
+
+static void test_ids(void)
+{
+  ok(PARSE("--uid", "4294967296", "true") < 0, "--uid 2^32 refused");
+  ok(strstr(err.msg, "--uid") && strstr(err.msg, "4294967296"), "message: %s", err.msg);
+  ok(PARSE("--gid", "-1", "true") < 0, "--gid -1 refused");
+  ok(PARSE("--uid", "1000", "--gid", "100", "true") == CLI_RUN && plan.uid == 1000 &&
+         plan.gid == 100 && plan.uid_set,
+     "ids parse");
+  ok(PARSE("--pass-fd", "0", "true") == CLI_RUN && plan.n_pass_fds == 1 &&
+         plan.pass_fds[0] == 0,
+     "fd 0 is honoured");
+  ok(PARSE("--pass-fd", "2147483648", "true") < 0, "fd above INT_MAX refused");
+  ok(PARSE("--pass-fd", "3a", "true") < 0, "fd with garbage refused");
+}
+
+static char *write_file(const char *text)
+{
+  static char path[] = "/tmp/sbx-unit-XXXXXX";
+  int fd;
+  strcpy(path, "/tmp/sbx-unit-XXXXXX");
+  fd = mkstemp(path);
+  if (fd < 0 || write(fd, text, strlen(text)) < 0)
+    abort();
+  close(fd);
+  return path;
+}
+
+static void test_args_file(void)
+{
+  char at[64];
+  char *f = write_file("# a profile\n--ro-bind\n/usr\n/usr\n\n  # indented comment\n"
+                       "--setenv\nA B\nvalue with spaces\r\n");
+  snprintf(at, sizeof at, "@%s", f);
+  ok(PARSE(at, "--dir", "/x", "true") == CLI_RUN, "@FILE parses");
+  ok(plan.n_ops == 2 && plan.ops[0].kind == OP_BIND && plan.ops[1].kind == OP_DIR,
+     "file ops come in place, before the ones after it");
+  ok(plan.n_env == 1, "setenv from the file");
+  is_str(plan.env[0].name, "A B", "one argument per line, spaces kept");
+  is_str(plan.env[0].value, "value with spaces", "trailing CR dropped");
+  is_str(plan.argv[0], "true", "command after the spliced words");
+  unlink(f);
+
+  f = write_file("@/etc/passwd\n");
+  snprintf(at, sizeof at, "@%s", f);
+  ok(PARSE(at, "true") < 0, "@FILE inside a file refused");
+  unlink(f);
+  ok(PARSE("@/nonexistent/file", "true") < 0, "missing @FILE fails");
+  ok(strstr(err.msg, "/nonexistent/file") != NULL, "message names it: %s", err.msg);
+  ok(PARSE("--", "@notafile") == CLI_RUN, "@word after -- is the command");
+  is_str(plan.argv[0], "@notafile", "command @notafile");
+}
+
+static void test_limit(void)
+{
+  int n = SBX_MAX_ARGS + 2;
+  char **v = calloc((size_t)n + 1, sizeof *v);
+  v[0] = "sandbox";
+  for (int i = 1; i < n; i++)
+    v[i] = (i % 2) ? "--dir" : "/x";
+  v[n - 1] = "true";
+  ok(parse(n, v) < 0, "%d arguments refused", n - 1);
+  ok(strstr(err.msg, "too many arguments") != NULL, "message: %s", err.msg);
+  v[SBX_MAX_ARGS - 1] = "--bare";
+  v[SBX_MAX_ARGS] = "true";
+  v[SBX_MAX_ARGS + 1] = NULL;
+  ok(parse(SBX_MAX_ARGS + 1, v) == CLI_RUN, "exactly %d arguments accepted", SBX_MAX_ARGS);
+  free(v);
+}
+
+static bool has_dest(enum op_kind kind, const char *dest)
+{
+  for (size_t i = 0; i < plan.n_ops; i++)
+    if (plan.ops[i].kind == kind && strcmp(plan.ops[i].dest, dest) == 0)
+      return true;
+  return false;
+}
+
+static void test_defaults(void)
+{
+  ok(PARSE("--bind", "/x", "/x", "true") == CLI_RUN && plan_finish(&plan, &err) == 0,
+     "plan_finish");
+  ok(has_dest(OP_PROC, "/proc") && has_dest(OP_DEV, "/dev") && has_dest(OP_TMPFS, "/tmp"),
+     "implicit /proc, /dev, /tmp");
+  ok(plan.ops[plan.n_ops - 1].kind == OP_BIND, "implicit ops come before the user's");
+  ok(plan.ns == NS_ALL || plan.ns == (NS_ALL & ~0u), "every namespace by default");
+  ok(plan.die_with_parent, "die-with-parent on");
+
+  ok(PARSE("--tmpfs", "/tmp/", "--bind", "/", "/", "--share-net", "true") == CLI_RUN &&
+         plan_finish(&plan, &err) == 0,
+     "plan_finish with / bound");
+  ok(plan.ops[0].kind == OP_TMPFS && plan.ops[1].kind == OP_BIND &&
+         plan.ops[2].kind == OP_PROC,
+     "implicit ops after the bind of /, user's /tmp/ suppresses the implicit one");
+  ok(!(plan.ns & NS_NET) && (plan.ns & NS_PID), "--share-net drops only the net ns");
+
+  ok(PARSE("--bare", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 && plan.n_ops == 0,
+     "--bare adds nothing");
+  ok(PARSE("--share-pid", "--as-pid-1", "true") == CLI_RUN && plan_finish(&plan, &err) < 0,
+     "--as-pid-1 without a pid namespace refused");
+  ok(PARSE("--share-uts", "--hostname", "x", "true") == CLI_RUN &&
+         plan_finish(&plan, &err) < 0,
+     "--hostname without a uts namespace refused");
+}
+
+int main(void)
+{
+  test_numbers();
+  test_binds();
+  test_words();
+  test_ids();
+  test_args_file();
+  test_limit();
+  test_defaults();
+  return tap_done();
+}
