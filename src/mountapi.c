@@ -121,18 +121,34 @@ static int remount_classic(const char *path, unsigned long add)
   return mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | current_flags(path) | add, NULL);
 }
 
-/* Mount points strictly below src (host paths), from the table read once. */
-static int remount_submounts(const struct mount_table *t, const char *src,
-                             const char *dest, unsigned long add)
+/* mount(2) has no recursive flag change: the tree is bound with MS_REC
+ * (a user namespace may not bind a mount without its locked children),
+ * then each mount point below the source, from the host table read once,
+ * is remounted through the new tree with the flags.  A mount hidden under
+ * another at the same place keeps its flags, but nothing can reach it:
+ * uncovering it takes CAP_SYS_ADMIN, and the copies are locked together. */
+static bool seen_before(const struct mount_table *t, size_t i)
 {
-  size_t len = strcmp(src, "/") == 0 ? 0 : strlen(src);
+  for (size_t j = 0; j < i; j++)
+    if (strcmp(t->points[j], t->points[i]) == 0)
+      return true;
+  return false;
+}
+
+static int remount_submounts(const struct mount_table *t, const char *real, const char *dest,
+                             unsigned long add)
+{
+  size_t len = strcmp(real, "/") == 0 ? 0 : strlen(real);
   for (size_t i = 0; t && i < t->n; i++) {
     const char *mp = t->points[i];
     char path[PATH_MAX + 64];
-    if (strncmp(mp, src, len) != 0 || mp[len] != '/' || mp[len + 1] == '\0')
+    if (strncmp(mp, real, len) != 0 || mp[len] != '/' || mp[len + 1] == '\0' ||
+        seen_before(t, i))
       continue;
     snprintf(path, sizeof path, "%s%s", dest, mp + len);
-    if (remount_classic(path, add) < 0 && errno != ENOENT && errno != EINVAL)
+    /* Gone, or under a mount that hides it: nothing visible to fix. */
+    if (remount_classic(path, add) < 0 && errno != ENOENT && errno != ENOTDIR &&
+        errno != EINVAL)
       return -1;
   }
   return 0;
@@ -158,7 +174,7 @@ static int bind_classic(struct mount_ctx *c, int src_fd, int dest_fd, const char
   if (remount_classic(dest, add) < 0)
     return -1;
   n = readlink(src, real, sizeof real - 1);
-  if (n <= 0)
+  if (n <= 0 || real[0] != '/')
     return 0; /* not a path (anonymous): no host submounts to fix */
   real[n] = '\0';
   return remount_submounts(c->host_mounts, real, dest, add);

@@ -102,6 +102,21 @@ static int cover_proc(struct mount_ctx *c, int proc_fd, const char *proc_path,
   return 0;
 }
 
+/* A procfs shows the PID namespace of its mounter; without a new one the
+ * kernel refuses a new instance, so the host's /proc is bound instead. */
+static int mount_proc(struct mount_ctx *c, int dest, const char *dest_path, struct sbx_error *e)
+{
+  const unsigned attr = ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC;
+  _cleanup_close_ int host = -1;
+
+  if (c->plan->ns & NS_PID)
+    return mnt_fs(c, "proc", NULL, attr, dest, e);
+  host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (host < 0)
+    return sbx_fail(e, errno, "open the host's /proc");
+  return mnt_bind(c, host, dest, dest_path, attr, e);
+}
+
 static int op_mount_fs(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
 {
   static const char *const tmpfs_opts[] = { "mode=0755", NULL };
@@ -113,7 +128,7 @@ static int op_mount_fs(struct mount_ctx *c, const struct fs_op *op, struct sbx_e
   case OP_TMPFS:
     return mnt_fs(c, "tmpfs", tmpfs_opts, ATTR_NOSUID | ATTR_NODEV, dest, e);
   case OP_PROC:
-    if (mnt_fs(c, "proc", NULL, ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC, dest, e) < 0)
+    if (mount_proc(c, dest, op->dest, e) < 0)
       return -1;
     break;
   case OP_DEV:
