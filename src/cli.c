@@ -317,7 +317,7 @@ static const struct argp argp = { options, parser, "[--] COMMAND [ARGS...]", doc
 
 static void print_version(void)
 {
-  printf("%s %s (+seccomp +caps)\n", PACKAGE_NAME, PACKAGE_VERSION);
+  printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 }
 
 /* --help and --version end the parse at once, like any other option would
