@@ -244,7 +244,7 @@ static pid_t spawn_child(const struct plan *p, struct child_args *a, struct sbx_
 {
   pid_t pid = (pid_t)syscall(SYS_clone, clone_flags(p->ns) | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid < 0) {
-    sbx_fail(e, errno, "clone (creating namespaces)");
+    sbx_fail(e, errno, "create namespaces");
     userns_clone_hint(errno, e);
     return -1;
   }

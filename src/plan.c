@@ -179,6 +179,8 @@ static int source_error(const struct fs_op *op, int err, struct sbx_error *e)
     n = readlink(op->src, target, sizeof target - 1);
     target[n > 0 ? n : 0] = '\0';
     sbx_hint(e, "it is a symlink to '%s', which does not exist", target);
+  } else if (err == ENOENT) {
+    sbx_hint(e, "--%s-try skips a missing source", op->option);
   }
   return -1;
 }
