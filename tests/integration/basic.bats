@@ -167,8 +167,7 @@ load helpers
 }
 
 @test "-- --weird-name that does not exist is 'not found' (127) and the message names it" {
-	run --separate-stderr sbx -- --weird-name
-	assert_status 127
+	run -127 --separate-stderr sbx -- --weird-name
 	assert_one_error_line "--weird-name"
 }
 

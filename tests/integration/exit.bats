@@ -42,11 +42,9 @@ start_in_background() {
 }
 
 @test "a missing command gives 127 and one message naming it" {
-	run --separate-stderr sbx -- /no/such/program
-	assert_status 127
+	run -127 --separate-stderr sbx -- /no/such/program
 	assert_one_error_line "/no/such/program"
-	run --separate-stderr sbx -- no-such-program-in-path
-	assert_status 127
+	run -127 --separate-stderr sbx -- no-such-program-in-path
 	assert_one_error_line "no-such-program-in-path"
 }
 

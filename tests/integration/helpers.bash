@@ -219,6 +219,18 @@ mount_has_option() {
 	[[ ,$opts, == *",$2,"* ]]
 }
 
+# visible_mounts: the mountinfo lines in $output of the mounts that can be
+# reached, i.e. the topmost one at each mount point (a mount stacked on the
+# same point comes later in mountinfo).
+visible_mounts() {
+	printf '%s\n' "$output" | perl -ne '
+		my @f = split / /;
+		next unless @f > 6;
+		push @order, $f[4] unless exists $top{$f[4]};
+		$top{$f[4]} = $_;
+		END { print $top{$_} for @order }'
+}
+
 # --- the minimal /dev ------------------------------------------------------
 
 # assert_minimal_dev DIR: $output is `ls -A DIR` of a minimal /dev.
@@ -237,31 +249,41 @@ _snap_mounts() {
 	cut -d' ' -f3- /proc/self/mountinfo | grep -v ' - autofs ' | sort
 }
 
+# The top level of /tmp and /var/tmp. Left out: what a compiler or another
+# run of the test driver may create or remove meanwhile (gcc's cc*.s, cc*.o
+# temporaries; the driver's sandbox-tests.* and sandbox-ci.* directories).
 _snap_tmp() {
-	echo "/tmp:"
-	ls -A /tmp
-	echo "/var/tmp:"
-	ls -A /var/tmp
+	local d
+	for d in /tmp /var/tmp; do
+		echo "$d:"
+		ls -A "$d" | grep -Ev '^(cc[A-Za-z0-9]{6}\.[a-z.]+|sandbox-(tests|ci)\.[A-Za-z0-9]{6})$'
+	done
 }
 
-# This user's processes as "PID ARGS", leaving out the calling shell's
-# ancestors (bats itself, the test) and its descendants (the ps pipeline).
+# This user's live processes as "PID ARGS". Left out: zombies, the calling
+# shell's ancestors (bats itself, the test) and descendants (the ps
+# pipeline), and the process trees of other bats runs of the same user.
 _snap_procs() {
 	local self=$BASHPID
-	ps -u "$(id -u)" -o pid=,ppid=,args= | SELF=$self perl -ne '
-		my ($pid, $ppid, $args) = /^\s*(\d+)\s+(\d+)\s?(.*)$/ or next;
+	ps -u "$(id -u)" -o pid=,ppid=,stat=,args= | SELF=$self perl -ne '
+		my ($pid, $ppid, $stat, $args) = /^\s*(\d+)\s+(\d+)\s+(\S+)\s?(.*)$/ or next;
 		$parent{$pid} = $ppid;
 		$args{$pid} = $args;
+		$zombie{$pid} = 1 if $stat =~ /^Z/;
 		END {
-			my %skip;
-			for (my $p = $ENV{SELF}; $p; $p = $parent{$p}) { $skip{$p} = 1 }
+			my (%mine, %skip);
+			for (my $p = $ENV{SELF}; $p; $p = $parent{$p}) { $mine{$p} = 1 }
 			for my $pid (keys %parent) {
 				for (my $p = $pid; $p; $p = $parent{$p}) {
-					if ($p == $ENV{SELF}) { $skip{$pid} = 1; last }
+					last if $mine{$p} && $p != $ENV{SELF};
+					if ($p == $ENV{SELF} || $args{$p} =~ m{bats-core/|/bin/bats\b}) {
+						$skip{$pid} = 1;
+						last;
+					}
 				}
 			}
-			print "$_ $args{$_}\n"
-			  for sort { $a <=> $b } grep { !$skip{$_} } keys %parent;
+			print "$_ $args{$_}\n" for sort { $a <=> $b }
+			  grep { !$skip{$_} && !$mine{$_} && !$zombie{$_} } keys %parent;
 		}'
 }
 
@@ -275,8 +297,17 @@ host_snapshot() {
 
 # _new_procs: processes now running that were not in the snapshot.
 _new_procs() {
-	comm -13 <(printf '%s\n' "$SNAP_PROCS" | sort) <(_snap_procs | sort) |
-		sed '/^$/d'
+	local now line
+	local -A before
+	while IFS= read -r line; do
+		[[ -n $line ]] && before[$line]=1
+	done <<<"$SNAP_PROCS"
+	now=$(_snap_procs)
+	while IFS= read -r line; do
+		if [[ -n $line && -z ${before[$line]} ]]; then
+			echo "$line"
+		fi
+	done <<<"$now"
 }
 
 # mounts_unchanged: the host mount table equals the snapshot.

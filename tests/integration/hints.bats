@@ -31,7 +31,7 @@ load helpers
 
 @test "hint: a program whose ELF loader is not inside the sandbox" {
 	# Only /usr/bin is bound, not the merged-/usr links, so /lib64 is absent.
-	run --separate-stderr "$SANDBOX" --ro-bind /usr/bin /usr/bin -- /usr/bin/true
+	run -127 --separate-stderr "$SANDBOX" --ro-bind /usr/bin /usr/bin -- /usr/bin/true
 	assert_status 127
 	assert_one_error_line /usr/bin/true
 	[[ $stderr == *"/usr/bin/true exists but its loader /lib"*"is not inside the sandbox"* ]] ||
@@ -43,7 +43,7 @@ load helpers
 	d=$(fixture_dir)
 	printf '#!/no/such/interpreter\necho hi\n' > "$d/script"
 	chmod 755 "$d/script"
-	run --separate-stderr "${SBX[@]}" --ro-bind "$d" /s -- /s/script
+	run -127 --separate-stderr "${SBX[@]}" --ro-bind "$d" /s -- /s/script
 	assert_status 127
 	assert_one_error_line /s/script
 	[[ $stderr == *"loader /no/such/interpreter is not inside the sandbox"* ]] ||

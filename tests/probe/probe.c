@@ -66,6 +66,7 @@ usage (void)
          "  fds                  open fds as 'N TARGET'\n"
          "  fd-kind N            kind of fd N (on stderr)\n"
          "  ptrace-pid1          try to ptrace pid 1 and open /proc/1/mem\n"
+         "  pid1-fds             what the command can learn of pid 1's fds\n"
          "  write FILE           create/write FILE, print OK or errno name\n"
          "  remount-rw PATH      try to make the mount at PATH writable\n"
          "  ifflags IFNAME       UP or DOWN\n"
@@ -258,6 +259,34 @@ cmd_ptrace_pid1 (void)
     ptrace (PTRACE_DETACH, 1, NULL, NULL);
   printf ("mem-read=%s\n", try_open_mem (O_RDONLY));
   printf ("mem-write=%s\n", try_open_mem (O_RDWR));
+  return 0;
+}
+
+static int
+cmd_pid1_fds (void)
+{
+  DIR *d = opendir ("/proc/1/fd");
+  struct dirent *e;
+
+  if (d == NULL)
+    {
+      printf ("opendir=%s\n", errname (errno));
+      return 0;
+    }
+  while ((e = readdir (d)) != NULL)
+    {
+      char path[300];
+      struct stat st;
+
+      if (e->d_name[0] == '.')
+        continue;
+      snprintf (path, sizeof path, "/proc/1/fd/%s", e->d_name);
+      if (stat (path, &st) < 0)
+        printf ("%s %s\n", e->d_name, errname (errno));
+      else
+        printf ("%s %s\n", e->d_name, S_ISDIR (st.st_mode) ? "dir" : "nondir");
+    }
+  closedir (d);
   return 0;
 }
 
@@ -522,6 +551,8 @@ main (int argc, char **argv)
     return cmd_fds ();
   if (strcmp (cmd, "ptrace-pid1") == 0)
     return cmd_ptrace_pid1 ();
+  if (strcmp (cmd, "pid1-fds") == 0)
+    return cmd_pid1_fds ();
   if (strcmp (cmd, "session") == 0)
     return cmd_session ();
   if (strcmp (cmd, "ids") == 0)
