@@ -1,7 +1,13 @@
-
-
+/* Command line to plan.
+ *
+ * argp does the word splitting (`--opt VALUE`, `--opt=VALUE`, `--`); the
+ * handlers below turn each option into plan data, in order.  Options that
+ * take several words (`--bind SRC DEST`) take the extra ones from argv.
+ * `@FILE` and `--args FD` splice more words in place: the parse stops, a
+ * new vector is built, and argp runs again on it (see cliread.c). */
 #include "cli.h"
 
+#include "caps.h"
 #include "error.h"
 #include "util.h"
 
@@ -13,89 +19,149 @@
 
 enum {
   K_BIND = 256, K_BIND_TRY, K_RO_BIND, K_RO_BIND_TRY, K_DEV_BIND, K_DEV_BIND_TRY,
-  K_REMOUNT_RO, K_PROC, K_DEV, K_TMPFS, K_DIR, K_SYMLINK,
-  K_CHDIR, K_SETENV, K_UNSETENV, K_CLEARENV, K_HOSTNAME, K_UID, K_GID,
+  K_BIND_FD, K_RO_BIND_FD,
+  K_REMOUNT_RO, K_PROC, K_DEV, K_TMPFS, K_MQUEUE, K_DIR, K_SYMLINK, K_FILE,
+  K_BIND_DATA, K_RO_BIND_DATA, K_CHMOD, K_PERMS, K_SIZE,
+  K_OVERLAY_SRC, K_OVERLAY, K_TMP_OVERLAY, K_RO_OVERLAY,
+  K_CHDIR, K_SETENV, K_UNSETENV, K_CLEARENV, K_HOSTNAME, K_UID, K_GID, K_ARGV0,
   K_UNSHARE_USER, K_UNSHARE_USER_TRY, K_UNSHARE_IPC, K_UNSHARE_PID, K_UNSHARE_NET,
   K_UNSHARE_UTS, K_UNSHARE_CGROUP, K_UNSHARE_CGROUP_TRY, K_UNSHARE_ALL,
   K_SHARE_NET, K_SHARE_PID, K_SHARE_IPC, K_SHARE_UTS, K_SHARE_CGROUP,
-  K_BARE, K_DIE_WITH_PARENT, K_NEW_SESSION, K_AS_PID_1, K_PASS_FD,
-  K_HELP, K_VERSION,
+  K_USERNS, K_USERNS2, K_PIDNS, K_DISABLE_USERNS, K_ASSERT_USERNS_DISABLED,
+  K_BARE, K_DIE_WITH_PARENT, K_NEW_SESSION, K_AS_PID_1, K_PASS_FD, K_LOCK_FILE,
+  K_SYNC_FD, K_BLOCK_FD, K_USERNS_BLOCK_FD, K_INFO_FD, K_JSON_STATUS_FD, K_ARGS,
+  K_CAP_ADD, K_CAP_DROP, K_SECCOMP, K_ADD_SECCOMP_FD, K_SECCOMP_PROFILE, K_SECCOMP_EXPORT,
+  K_EXEC_LABEL, K_FILE_LABEL, K_LEVEL_PREFIX, K_HELP, K_VERSION,
+  K_LAST,
   K_VERBOSE = 'v',
 };
 
-#define GROUP(n) (n)
+#define OPT(name, key, arg, doc) { name, key, arg, 0, doc, 0 }
+#define GROUP(title, n) { NULL, 0, NULL, 0, title, n }
 static const struct argp_option options[] = {
-  { NULL, 0, NULL, 0, "Filesystem (applied in order):", GROUP(1) },
-  { "bind", K_BIND, "SRC DEST", 0, "Bind host SRC on DEST (nosuid, nodev)", 0 },
-  { "bind-try", K_BIND_TRY, "SRC DEST", 0, "Like --bind, skipped if SRC is missing", 0 },
-  { "ro-bind", K_RO_BIND, "SRC DEST", 0, "Bind SRC read-only, submounts included", 0 },
-  { "ro-bind-try", K_RO_BIND_TRY, "SRC DEST", 0, "Like --ro-bind, skipped if SRC is missing", 0 },
-  { "dev-bind", K_DEV_BIND, "SRC DEST", 0, "Bind SRC keeping device access", 0 },
-  { "dev-bind-try", K_DEV_BIND_TRY, "SRC DEST", 0, "Like --dev-bind, skipped if SRC is missing", 0 },
-  { "remount-ro", K_REMOUNT_RO, "DEST", 0, "Make the mount at DEST read-only", 0 },
-  { "proc", K_PROC, "DEST", 0, "Mount a new procfs on DEST", 0 },
-  { "dev", K_DEV, "DEST", 0, "Mount a minimal /dev on DEST", 0 },
-  { "tmpfs", K_TMPFS, "DEST", 0, "Mount a tmpfs on DEST", 0 },
-  { "dir", K_DIR, "DEST", 0, "Create directory DEST", 0 },
-  { "symlink", K_SYMLINK, "TARGET DEST", 0, "Create symlink DEST pointing to TARGET", 0 },
-  { "bare", K_BARE, NULL, 0, "No implicit /proc, /dev, /tmp or /usr links", 0 },
+  GROUP("Filesystem (applied in order):", 1),
+  OPT("bind", K_BIND, "SRC DEST", "Bind host SRC on DEST (nosuid, nodev)"),
+  OPT("bind-try", K_BIND_TRY, "SRC DEST", "Like --bind, skipped if SRC is missing"),
+  OPT("ro-bind", K_RO_BIND, "SRC DEST", "Bind SRC read-only, submounts included"),
+  OPT("ro-bind-try", K_RO_BIND_TRY, "SRC DEST", "Like --ro-bind, skipped if SRC is missing"),
+  OPT("dev-bind", K_DEV_BIND, "SRC DEST", "Bind SRC keeping device access"),
+  OPT("dev-bind-try", K_DEV_BIND_TRY, "SRC DEST", "Like --dev-bind, skipped if SRC is missing"),
+  OPT("bind-fd", K_BIND_FD, "FD DEST", "Bind the directory or file open on FD"),
+  OPT("ro-bind-fd", K_RO_BIND_FD, "FD DEST", "Like --bind-fd, read-only"),
+  OPT("remount-ro", K_REMOUNT_RO, "DEST", "Make the mount at DEST read-only"),
+  OPT("proc", K_PROC, "DEST", "Mount a new procfs on DEST"),
+  OPT("dev", K_DEV, "DEST", "Mount a minimal /dev on DEST"),
+  OPT("tmpfs", K_TMPFS, "DEST", "Mount a tmpfs on DEST"),
+  OPT("mqueue", K_MQUEUE, "DEST", "Mount a POSIX message queue filesystem on DEST"),
+  OPT("dir", K_DIR, "DEST", "Create directory DEST"),
+  OPT("symlink", K_SYMLINK, "TARGET DEST", "Create symlink DEST pointing to TARGET"),
+  OPT("file", K_FILE, "FD DEST", "Copy the contents of FD to a new file DEST"),
+  OPT("bind-data", K_BIND_DATA, "FD DEST", "Bind a file holding the contents of FD on DEST"),
+  OPT("ro-bind-data", K_RO_BIND_DATA, "FD DEST", "Like --bind-data, read-only"),
+  OPT("chmod", K_CHMOD, "OCTAL PATH", "Change the mode of PATH"),
+  OPT("perms", K_PERMS, "OCTAL", "Mode of the next --dir, --file, --tmpfs or --*bind-data"),
+  OPT("size", K_SIZE, "BYTES", "Size limit of the next --tmpfs"),
+  OPT("overlay-src", K_OVERLAY_SRC, "SRC", "Add a lower layer to the next overlay"),
+  OPT("overlay", K_OVERLAY, "RWSRC WORKDIR DEST", "Overlay with writes going to RWSRC"),
+  OPT("tmp-overlay", K_TMP_OVERLAY, "DEST", "Overlay whose writes are discarded"),
+  OPT("ro-overlay", K_RO_OVERLAY, "DEST", "Read-only overlay"),
+  OPT("bare", K_BARE, NULL, "No implicit /proc, /dev, /tmp or /usr links"),
 
-  { NULL, 0, NULL, 0, "Namespaces (all are unshared by default):", GROUP(2) },
-  { "share-net", K_SHARE_NET, NULL, 0, "Keep the host network", 0 },
-  { "share-pid", K_SHARE_PID, NULL, 0, "Keep the host PID namespace", 0 },
-  { "share-ipc", K_SHARE_IPC, NULL, 0, "Keep the host IPC namespace", 0 },
-  { "share-uts", K_SHARE_UTS, NULL, 0, "Keep the host hostname namespace", 0 },
-  { "share-cgroup", K_SHARE_CGROUP, NULL, 0, "Keep the host cgroup namespace", 0 },
-  { "unshare-all", K_UNSHARE_ALL, NULL, 0, "Unshare every namespace", 0 },
-  { "unshare-user", K_UNSHARE_USER, NULL, 0, "Unshare the user namespace", 0 },
-  { "unshare-user-try", K_UNSHARE_USER_TRY, NULL, 0, "Unshare the user namespace if possible", 0 },
-  { "unshare-ipc", K_UNSHARE_IPC, NULL, 0, "Unshare the IPC namespace", 0 },
-  { "unshare-pid", K_UNSHARE_PID, NULL, 0, "Unshare the PID namespace", 0 },
-  { "unshare-net", K_UNSHARE_NET, NULL, 0, "Unshare the network namespace", 0 },
-  { "unshare-uts", K_UNSHARE_UTS, NULL, 0, "Unshare the UTS namespace", 0 },
-  { "unshare-cgroup", K_UNSHARE_CGROUP, NULL, 0, "Unshare the cgroup namespace", 0 },
-  { "unshare-cgroup-try", K_UNSHARE_CGROUP_TRY, NULL, 0, "Unshare the cgroup namespace if possible", 0 },
+  GROUP("Namespaces (all are unshared by default; bwrap: only mount and user):", 2),
+  OPT("share-net", K_SHARE_NET, NULL, "Keep the host network"),
+  OPT("share-pid", K_SHARE_PID, NULL, "Keep the host PID namespace"),
+  OPT("share-ipc", K_SHARE_IPC, NULL, "Keep the host IPC namespace"),
+  OPT("share-uts", K_SHARE_UTS, NULL, "Keep the host hostname namespace"),
+  OPT("share-cgroup", K_SHARE_CGROUP, NULL, "Keep the host cgroup namespace"),
+  OPT("unshare-all", K_UNSHARE_ALL, NULL, "Unshare every namespace"),
+  OPT("unshare-user", K_UNSHARE_USER, NULL, "Unshare the user namespace"),
+  OPT("unshare-user-try", K_UNSHARE_USER_TRY, NULL, "Unshare the user namespace if possible"),
+  OPT("unshare-ipc", K_UNSHARE_IPC, NULL, "Unshare the IPC namespace"),
+  OPT("unshare-pid", K_UNSHARE_PID, NULL, "Unshare the PID namespace"),
+  OPT("unshare-net", K_UNSHARE_NET, NULL, "Unshare the network namespace"),
+  OPT("unshare-uts", K_UNSHARE_UTS, NULL, "Unshare the UTS namespace"),
+  OPT("unshare-cgroup", K_UNSHARE_CGROUP, NULL, "Unshare the cgroup namespace"),
+  OPT("unshare-cgroup-try", K_UNSHARE_CGROUP_TRY, NULL, "Unshare the cgroup namespace if possible"),
+  OPT("userns", K_USERNS, "FD", "Use the user namespace open on FD"),
+  OPT("userns2", K_USERNS2, "FD", "Enter the user namespace open on FD after setup"),
+  OPT("pidns", K_PIDNS, "FD", "Use the PID namespace open on FD"),
+  OPT("disable-userns", K_DISABLE_USERNS, NULL, "Forbid new user namespaces inside"),
+  OPT("assert-userns-disabled", K_ASSERT_USERNS_DISABLED, NULL,
+      "Fail unless new user namespaces are already forbidden"),
 
-  { NULL, 0, NULL, 0, "Identity:", GROUP(3) },
-  { "uid", K_UID, "UID", 0, "User id inside the sandbox (default 0)", 0 },
-  { "gid", K_GID, "GID", 0, "Group id inside the sandbox (default 0)", 0 },
-  { "hostname", K_HOSTNAME, "NAME", 0, "Hostname inside the sandbox", 0 },
+  GROUP("Identity and privileges:", 3),
+  OPT("uid", K_UID, "UID", "User id inside the sandbox (default 0; bwrap: yours)"),
+  OPT("gid", K_GID, "GID", "Group id inside the sandbox (default 0; bwrap: yours)"),
+  OPT("hostname", K_HOSTNAME, "NAME", "Hostname inside the sandbox"),
+  OPT("cap-add", K_CAP_ADD, "CAP", "Keep capability CAP (or ALL) for the command"),
+  OPT("cap-drop", K_CAP_DROP, "CAP", "Drop capability CAP (or ALL)"),
+  OPT("seccomp-profile", K_SECCOMP_PROFILE, "NAME|PATH",
+      "Seccomp policy: default, devel, none, or a policy file"),
+  OPT("seccomp-export", K_SECCOMP_EXPORT, "NAME|PATH",
+      "Write the compiled BPF of a policy to stdout and exit"),
+  OPT("seccomp", K_SECCOMP, "FD", "Load a raw BPF seccomp program from FD"),
+  OPT("add-seccomp-fd", K_ADD_SECCOMP_FD, "FD", "Add a raw BPF seccomp program from FD"),
+  OPT("exec-label", K_EXEC_LABEL, "LABEL", "SELinux label of the command"),
+  OPT("file-label", K_FILE_LABEL, "LABEL", "SELinux label of created files"),
 
-  { NULL, 0, NULL, 0, "Environment and process:", GROUP(4) },
-  { "chdir", K_CHDIR, "DIR", 0, "Working directory of the command", 0 },
-  { "setenv", K_SETENV, "VAR VALUE", 0, "Set an environment variable", 0 },
-  { "unsetenv", K_UNSETENV, "VAR", 0, "Unset an environment variable", 0 },
-  { "clearenv", K_CLEARENV, NULL, 0, "Start from an empty environment", 0 },
-  { "pass-fd", K_PASS_FD, "FD", 0, "Keep inherited FD open for the command", 0 },
-  { "new-session", K_NEW_SESSION, NULL, 0, "Run the command in a new session", 0 },
-  { "die-with-parent", K_DIE_WITH_PARENT, NULL, 0, "Kill the sandbox when the caller dies (default)", 0 },
-  { "as-pid-1", K_AS_PID_1, NULL, 0, "Run the command as pid 1, with no reaper", 0 },
+  GROUP("Environment and process:", 4),
+  OPT("chdir", K_CHDIR, "DIR", "Working directory of the command"),
+  OPT("setenv", K_SETENV, "VAR VALUE", "Set an environment variable"),
+  OPT("unsetenv", K_UNSETENV, "VAR", "Unset an environment variable"),
+  OPT("clearenv", K_CLEARENV, NULL, "Start from an empty environment"),
+  OPT("argv0", K_ARGV0, "VALUE", "argv[0] of the command"),
+  OPT("pass-fd", K_PASS_FD, "FD", "Keep inherited FD open for the command"),
+  OPT("new-session", K_NEW_SESSION, NULL, "Run the command in a new session"),
+  OPT("die-with-parent", K_DIE_WITH_PARENT, NULL, "Kill the sandbox when the caller dies"),
+  OPT("as-pid-1", K_AS_PID_1, NULL, "Run the command as pid 1, with no reaper"),
+  OPT("lock-file", K_LOCK_FILE, "DEST", "Hold a read lock on DEST while the sandbox runs"),
+  OPT("sync-fd", K_SYNC_FD, "FD", "Keep FD open while the sandbox runs"),
+  OPT("block-fd", K_BLOCK_FD, "FD", "Wait for a byte on FD before running the command"),
+  OPT("userns-block-fd", K_USERNS_BLOCK_FD, "FD",
+      "Wait for a byte on FD before using the user namespace"),
+  OPT("info-fd", K_INFO_FD, "FD", "Write JSON about the sandbox to FD"),
+  OPT("json-status-fd", K_JSON_STATUS_FD, "FD", "Write JSON status lines to FD"),
+  OPT("args", K_ARGS, "FD", "Read NUL-separated arguments from FD"),
 
-  { NULL, 0, NULL, 0, "Diagnostics:", GROUP(5) },
-  { "verbose", K_VERBOSE, NULL, 0, "Print each setup step with its duration", 0 },
-  { "help", K_HELP, NULL, 0, "Print this help and exit", 0 },
-  { "version", K_VERSION, NULL, 0, "Print the version and built-in features", 0 },
+  GROUP("Diagnostics:", 5),
+  OPT("verbose", K_VERBOSE, NULL, "Print each setup step with its duration"),
+  OPT("level-prefix", K_LEVEL_PREFIX, NULL, "Prefix messages with <N> syslog levels"),
+  OPT("help", K_HELP, NULL, "Print this help and exit"),
+  OPT("version", K_VERSION, NULL, "Print the version and exit"),
   { NULL, 0, NULL, 0, NULL, 0 },
 };
 
-struct cli_state {
-  struct plan *plan;
-  struct sbx_error *err;
-  int opt_end;        /* index after the last option and its values */
-  int file_begin;     /* arguments spliced from @FILE live in [begin, end) */
-  int file_end;
-  char **splice_argv; /* set when @FILE asks for a re-parse */
-  int splice_argc;
-  bool done;          /* --help or --version handled */
+/* Options whose value replaces an earlier one: bubblewrap warns. */
+static const int single_value[] = {
+  K_CHDIR, K_EXEC_LABEL, K_FILE_LABEL, K_SYNC_FD, K_BLOCK_FD, K_USERNS_BLOCK_FD,
+  K_INFO_FD, K_JSON_STATUS_FD, K_SECCOMP, K_USERNS, K_USERNS2, K_PIDNS, K_UID, K_GID,
+  K_HOSTNAME,
 };
 
-/* Records the error and returns what argp expects from a failed parser. */
+static const char *opt_name(int key)
+{
+  for (const struct argp_option *o = options; o->name || o->doc; o++)
+    if (o->name && o->key == key)
+      return o->name;
+  return "?";
+}
+
+static bool has_key(const int *keys, size_t n, int key)
+{
+  for (size_t i = 0; i < n; i++)
+    if (keys[i] == key)
+      return true;
+  return false;
+}
+
+/* ---- errors and values ---------------------------------------------- */
+
 __attribute__((format(printf, 2, 3)))
 static int fail(struct argp_state *st, const char *fmt, ...)
 {
   struct cli_state *cs = st->input;
-  va_list ap;
   char msg[sizeof cs->err->msg];
+  va_list ap;
 
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
@@ -105,205 +171,402 @@ static int fail(struct argp_state *st, const char *fmt, ...)
 }
 
 /* The extra words of a multi-argument option (`--bind SRC DEST`). */
-static int take_arg(struct argp_state *st, const char *opt, const char **out)
+static int take_arg(struct argp_state *st, int key, const char **out)
 {
   if (st->next >= st->argc)
-    return fail(st, "--%s: missing argument", opt);
+    return fail(st, "--%s: missing argument", opt_name(key));
   *out = st->argv[st->next++];
   return 0;
 }
 
-static int parse_id(struct argp_state *st, const char *opt, const char *s, uint32_t *out)
+static int parse_id(struct argp_state *st, int key, const char *s, uint32_t *out)
 {
   uint64_t v;
   /* (uid_t)-1 means "no change" to the kernel, so it is not a valid id. */
   if (parse_u64(s, UINT32_MAX - 1, &v) < 0)
-    return fail(st, "--%s: invalid id '%s': expected 0 to 4294967294", opt, s);
+    return fail(st, "--%s: invalid id '%s': expected 0 to 4294967294", opt_name(key), s);
   *out = (uint32_t)v;
   return 0;
 }
 
-static int parse_fd(struct argp_state *st, const char *opt, const char *s, int *out)
+static int parse_fd(struct argp_state *st, int key, const char *s, int *out)
 {
   uint64_t v;
   if (parse_u64(s, INT32_MAX, &v) < 0)
-    return fail(st, "--%s: invalid fd '%s'", opt, s);
+    return fail(st, "--%s: invalid fd '%s'", opt_name(key), s);
   *out = (int)v;
   return 0;
 }
 
-static int add_path_op(struct argp_state *st, enum op_kind kind, unsigned flags,
-                       const char *opt, const char *arg, bool two)
+static int parse_mode(struct argp_state *st, int key, const char *s, mode_t *out)
+{
+  uint64_t v;
+  if (parse_octal(s, 07777, &v) < 0)
+    return fail(st, "--%s: invalid mode '%s': expected octal 0 to 7777", opt_name(key), s);
+  *out = (mode_t)v;
+  return 0;
+}
+
+static int parse_size(struct argp_state *st, const char *s, size_t *out)
+{
+  uint64_t v;
+  if (parse_size_value(s, SIZE_MAX / 2, &v) < 0 || v == 0)
+    return fail(st, "--size: invalid size '%s': expected 1 to %zu bytes", s, SIZE_MAX / 2);
+  *out = (size_t)v;
+  return 0;
+}
+
+/* ---- modifiers: --perms, --size, --overlay-src ----------------------- */
+
+static const int takes_perms[] = { K_DIR, K_FILE, K_BIND_DATA, K_RO_BIND_DATA, K_TMPFS };
+static const int takes_layers[] = { K_OVERLAY_SRC, K_OVERLAY, K_TMP_OVERLAY, K_RO_OVERLAY };
+
+/* A modifier left pending when another option (or the command) comes. */
+static int check_pending(struct argp_state *st, int key)
 {
   struct cli_state *cs = st->input;
-  struct fs_op *op = plan_add_op(cs->plan, kind, opt);
-  op->flags |= flags;
-  if (two) {
+
+  if (cs->perms_pending && !has_key(takes_perms, ARRAY_SIZE(takes_perms), key))
+    return fail(st, "--perms must be followed by an option that creates a file");
+  if (cs->size_pending && key != K_TMPFS)
+    return fail(st, "--size must be followed by --tmpfs");
+  if (cs->n_layers && !has_key(takes_layers, ARRAY_SIZE(takes_layers), key))
+    return fail(st, "--overlay-src must be followed by another --overlay-src or by "
+                    "--overlay, --tmp-overlay or --ro-overlay");
+  return 0;
+}
+
+static void apply_modifiers(struct cli_state *cs, struct fs_op *op)
+{
+  if (cs->perms_pending) {
+    op->flags |= OPF_PERMS;
+    op->perms = cs->perms;
+    cs->perms_pending = false;
+  }
+  if (cs->size_pending) {
+    op->flags |= OPF_SIZE;
+    op->size = cs->size;
+    cs->size_pending = false;
+  }
+}
+
+static int parse_modifier(struct argp_state *st, int key, const char *arg)
+{
+  struct cli_state *cs = st->input;
+
+  if (key == K_PERMS) {
+    if (cs->perms_pending)
+      return fail(st, "--perms given twice for the same action");
+    cs->perms_pending = true;
+    return parse_mode(st, key, arg, &cs->perms);
+  }
+  if (cs->size_pending)
+    return fail(st, "--size given twice for the same action");
+  cs->size_pending = true;
+  return parse_size(st, arg, &cs->size);
+}
+
+/* ---- filesystem ops -------------------------------------------------- */
+
+struct op_kind_def { int key; enum op_kind kind; unsigned flags; int words; bool fd; };
+static const struct op_kind_def op_defs[] = {
+  { K_BIND, OP_BIND, 0, 2, false },
+  { K_BIND_TRY, OP_BIND, OPF_TRY, 2, false },
+  { K_RO_BIND, OP_BIND, OPF_RDONLY, 2, false },
+  { K_RO_BIND_TRY, OP_BIND, OPF_RDONLY | OPF_TRY, 2, false },
+  { K_DEV_BIND, OP_BIND, OPF_DEVICES, 2, false },
+  { K_DEV_BIND_TRY, OP_BIND, OPF_DEVICES | OPF_TRY, 2, false },
+  { K_BIND_FD, OP_BIND, 0, 2, true },
+  { K_RO_BIND_FD, OP_BIND, OPF_RDONLY, 2, true },
+  { K_REMOUNT_RO, OP_REMOUNT_RO, 0, 1, false },
+  { K_PROC, OP_PROC, 0, 1, false },
+  { K_DEV, OP_DEV, 0, 1, false },
+  { K_TMPFS, OP_TMPFS, 0, 1, false },
+  { K_MQUEUE, OP_MQUEUE, 0, 1, false },
+  { K_DIR, OP_DIR, 0, 1, false },
+  { K_SYMLINK, OP_SYMLINK, 0, 2, false },
+  { K_FILE, OP_FILE, 0, 2, true },
+  { K_BIND_DATA, OP_BIND_DATA, 0, 2, true },
+  { K_RO_BIND_DATA, OP_BIND_DATA, OPF_RDONLY, 2, true },
+  { K_CHMOD, OP_CHMOD, 0, 2, false },
+};
+
+static int add_op(struct argp_state *st, const struct op_kind_def *d, const char *arg)
+{
+  struct cli_state *cs = st->input;
+  struct fs_op *op = plan_add_op(cs->plan, d->kind, opt_name(d->key));
+  int r = 0;
+
+  op->flags |= d->flags;
+  apply_modifiers(cs, op);
+  if (d->words == 1) {
+    op->dest = arg;
+    return 0;
+  }
+  if (d->fd)
+    r = parse_fd(st, d->key, arg, &op->fd);
+  else if (d->key == K_CHMOD)
+    r = parse_mode(st, d->key, arg, &op->perms);
+  else
     op->src = arg;
-    return take_arg(st, opt, &op->dest);
-  }
-  op->dest = arg;
-  return 0;
+  return r ? r : take_arg(st, d->key, &op->dest);
 }
 
-struct bind_kind { int key; const char *name; unsigned flags; };
-static const struct bind_kind binds[] = {
-  { K_BIND, "bind", 0 },
-  { K_BIND_TRY, "bind-try", OPF_TRY },
-  { K_RO_BIND, "ro-bind", OPF_RDONLY },
-  { K_RO_BIND_TRY, "ro-bind-try", OPF_RDONLY | OPF_TRY },
-  { K_DEV_BIND, "dev-bind", OPF_DEVICES },
-  { K_DEV_BIND_TRY, "dev-bind-try", OPF_DEVICES | OPF_TRY },
-};
-
-struct ns_kind { int key; unsigned bit; bool share; };
-static const struct ns_kind nss[] = {
-  { K_UNSHARE_USER, NS_USER, false }, { K_UNSHARE_USER_TRY, NS_USER, false },
-  { K_UNSHARE_IPC, NS_IPC, false },   { K_UNSHARE_PID, NS_PID, false },
-  { K_UNSHARE_NET, NS_NET, false },   { K_UNSHARE_UTS, NS_UTS, false },
-  { K_UNSHARE_CGROUP, NS_CGROUP, false }, { K_UNSHARE_CGROUP_TRY, NS_CGROUP, false },
-  { K_UNSHARE_ALL, NS_ALL, false },
-  { K_SHARE_NET, NS_NET, true },      { K_SHARE_PID, NS_PID, true },
-  { K_SHARE_IPC, NS_IPC, true },      { K_SHARE_UTS, NS_UTS, true },
-  { K_SHARE_CGROUP, NS_CGROUP, true },
-};
-
-static bool parse_namespace_key(struct plan *p, int key)
+static int add_overlay(struct argp_state *st, int key, const char *arg)
 {
-  for (size_t i = 0; i < ARRAY_SIZE(nss); i++) {
-    if (nss[i].key != key)
-      continue;
-    if (nss[i].share) {
-      p->ns_share |= nss[i].bit;
-      p->ns_unshare &= ~nss[i].bit;
-    } else {
-      p->ns_unshare |= nss[i].bit;
-      p->ns_share &= ~nss[i].bit;
-    }
-    return true;
-  }
-  return false;
-}
+  struct cli_state *cs = st->input;
+  struct fs_op *op;
+  size_t need = key == K_RO_OVERLAY ? 2 : 1;
+  int r = 0;
 
-static int parse_bind_key(struct argp_state *st, int key, const char *arg, bool *handled)
-{
-  for (size_t i = 0; i < ARRAY_SIZE(binds); i++) {
-    if (binds[i].key == key) {
-      *handled = true;
-      return add_path_op(st, OP_BIND, binds[i].flags, binds[i].name, arg, true);
-    }
+  if (cs->n_layers < need)
+    return fail(st, "--%s requires at least %zu --overlay-src", opt_name(key), need);
+  op = plan_add_op(cs->plan, OP_OVERLAY, opt_name(key));
+  op->layers = steal_ptr(&cs->layers);
+  op->n_layers = cs->n_layers;
+  cs->n_layers = cs->cap_layers = 0;
+  op->overlay = key == K_OVERLAY ? OVERLAY_RW : key == K_TMP_OVERLAY ? OVERLAY_TMP : OVERLAY_RO;
+  if (key != K_OVERLAY) {
+    op->dest = arg;
+    return 0;
   }
-  *handled = false;
-  return 0;
+  op->src = arg;
+  if ((r = take_arg(st, key, &op->workdir)))
+    return r;
+  return take_arg(st, key, &op->dest);
 }
 
 static int parse_fs_key(struct argp_state *st, int key, const char *arg)
 {
+  struct cli_state *cs = st->input;
+
+  for (size_t i = 0; i < ARRAY_SIZE(op_defs); i++)
+    if (op_defs[i].key == key)
+      return add_op(st, &op_defs[i], arg);
   switch (key) {
-  case K_REMOUNT_RO: return add_path_op(st, OP_REMOUNT_RO, 0, "remount-ro", arg, false);
-  case K_PROC: return add_path_op(st, OP_PROC, 0, "proc", arg, false);
-  case K_DEV: return add_path_op(st, OP_DEV, 0, "dev", arg, false);
-  case K_TMPFS: return add_path_op(st, OP_TMPFS, 0, "tmpfs", arg, false);
-  case K_DIR: return add_path_op(st, OP_DIR, 0, "dir", arg, false);
-  case K_SYMLINK: return add_path_op(st, OP_SYMLINK, 0, "symlink", arg, true);
-  default: return ARGP_ERR_UNKNOWN;
+  case K_PERMS: case K_SIZE:
+    return parse_modifier(st, key, arg);
+  case K_OVERLAY_SRC:
+    xgrow(&cs->layers, &cs->cap_layers, cs->n_layers + 1, sizeof *cs->layers);
+    cs->layers[cs->n_layers++] = arg;
+    return 0;
+  case K_OVERLAY: case K_TMP_OVERLAY: case K_RO_OVERLAY:
+    return add_overlay(st, key, arg);
+  case K_BARE:
+    cs->plan->bare = true;
+    return 0;
+  }
+  return ARGP_ERR_UNKNOWN;
+}
+
+/* ---- namespaces ------------------------------------------------------ */
+
+struct ns_def { int key; unsigned bit; bool share; bool try_; };
+static const struct ns_def ns_defs[] = {
+  { K_UNSHARE_USER, NS_USER, false, false }, { K_UNSHARE_USER_TRY, NS_USER, false, true },
+  { K_UNSHARE_IPC, NS_IPC, false, false },   { K_UNSHARE_PID, NS_PID, false, false },
+  { K_UNSHARE_NET, NS_NET, false, false },   { K_UNSHARE_UTS, NS_UTS, false, false },
+  { K_UNSHARE_CGROUP, NS_CGROUP, false, false },
+  { K_UNSHARE_CGROUP_TRY, NS_CGROUP, false, true },
+  { K_SHARE_NET, NS_NET, true, false },      { K_SHARE_PID, NS_PID, true, false },
+  { K_SHARE_IPC, NS_IPC, true, false },      { K_SHARE_UTS, NS_UTS, true, false },
+  { K_SHARE_CGROUP, NS_CGROUP, true, false },
+};
+
+static void set_ns(struct plan *p, unsigned bit, bool share, bool try_)
+{
+  if (share) {
+    p->ns_share |= bit;
+    p->ns_unshare &= ~bit;
+    p->ns_try &= ~bit;
+  } else {
+    p->ns_unshare |= bit;
+    p->ns_share &= ~bit;
+    if (try_)
+      p->ns_try |= bit;
+    else
+      p->ns_try &= ~bit;
   }
 }
 
-static int parse_process_key(struct argp_state *st, int key, const char *arg)
+static int parse_ns_key(struct argp_state *st, int key, const char *arg)
 {
   struct cli_state *cs = st->input;
   struct plan *p = cs->plan;
-  const char *value = NULL;
-  int fd = -1, r;
+
+  for (size_t i = 0; i < ARRAY_SIZE(ns_defs); i++) {
+    if (ns_defs[i].key == key) {
+      set_ns(p, ns_defs[i].bit, ns_defs[i].share, ns_defs[i].try_);
+      return 0;
+    }
+  }
+  switch (key) {
+  case K_UNSHARE_ALL:
+    /* bubblewrap: user and cgroup only where the kernel allows them. */
+    set_ns(p, NS_USER | NS_CGROUP, false, true);
+    set_ns(p, NS_IPC | NS_PID | NS_NET | NS_UTS, false, false);
+    return 0;
+  case K_USERNS: return parse_fd(st, key, arg, &p->userns_fd);
+  case K_USERNS2: return parse_fd(st, key, arg, &p->userns2_fd);
+  case K_PIDNS: return parse_fd(st, key, arg, &p->pidns_fd);
+  case K_DISABLE_USERNS: p->disable_userns = true; return 0;
+  case K_ASSERT_USERNS_DISABLED: p->assert_userns_disabled = true; return 0;
+  }
+  return ARGP_ERR_UNKNOWN;
+}
+
+/* ---- identity, privileges, seccomp ----------------------------------- */
+
+static int parse_cap(struct argp_state *st, int key, const char *arg)
+{
+  struct plan *p = ((struct cli_state *)st->input)->plan;
+  uint64_t mask;
+
+  if (caps_parse(arg, &mask) < 0)
+    return fail(st, "--%s: unknown capability '%s'", opt_name(key), arg);
+  if (key == K_CAP_ADD) {
+    p->caps_on |= mask;
+    p->caps_off &= ~mask;
+  } else {
+    p->caps_off |= mask;
+    p->caps_on &= ~mask;
+  }
+  return 0;
+}
+
+static int add_seccomp_fd(struct argp_state *st, int key, const char *arg)
+{
+  struct plan *p = ((struct cli_state *)st->input)->plan;
+  int fd, r;
+
+  if ((r = parse_fd(st, key, arg, &fd)))
+    return r;
+  if (key == K_SECCOMP) {
+    if (p->add_seccomp_given)
+      return fail(st, "--seccomp cannot be combined with --add-seccomp-fd");
+    /* The last --seccomp wins; it is kept apart until plan_check. */
+    p->seccomp_fd = fd;
+    return 0;
+  }
+  if (p->seccomp_fd >= 0)
+    return fail(st, "--add-seccomp-fd cannot be combined with --seccomp");
+  p->add_seccomp_given = true;
+  plan_add_seccomp_fd(p, fd);
+  return 0;
+}
+
+static int parse_identity_key(struct argp_state *st, int key, const char *arg)
+{
+  struct plan *p = ((struct cli_state *)st->input)->plan;
 
   switch (key) {
-  case K_UID: p->uid_set = true; return parse_id(st, "uid", arg, &p->uid);
-  case K_GID: p->gid_set = true; return parse_id(st, "gid", arg, &p->gid);
+  case K_UID: p->uid_set = true; return parse_id(st, key, arg, &p->uid);
+  case K_GID: p->gid_set = true; return parse_id(st, key, arg, &p->gid);
   case K_HOSTNAME: p->hostname = arg; return 0;
-  case K_CHDIR: p->chdir = arg; return 0;
+  case K_CAP_ADD: case K_CAP_DROP: return parse_cap(st, key, arg);
+  case K_SECCOMP: case K_ADD_SECCOMP_FD: return add_seccomp_fd(st, key, arg);
+  case K_SECCOMP_PROFILE: p->seccomp_profile = arg; return 0;
+  case K_SECCOMP_EXPORT: p->seccomp_export = arg; return 0;
+  case K_EXEC_LABEL: case K_FILE_LABEL:
+    return fail(st, "--%s: not supported: built without SELinux", opt_name(key));
+  }
+  return ARGP_ERR_UNKNOWN;
+}
+
+/* ---- environment and process ----------------------------------------- */
+
+static int parse_env_key(struct argp_state *st, int key, const char *arg)
+{
+  struct plan *p = ((struct cli_state *)st->input)->plan;
+  const char *value = NULL;
+  int r;
+
+  switch (key) {
   case K_SETENV:
-    if ((r = take_arg(st, "setenv", &value)))
+    if ((r = take_arg(st, key, &value)))
       return r;
     plan_add_env(p, ENV_SET, arg, value);
     return 0;
   case K_UNSETENV: plan_add_env(p, ENV_UNSET, arg, NULL); return 0;
   case K_CLEARENV: plan_add_env(p, ENV_CLEAR, NULL, NULL); return 0;
+  case K_CHDIR: p->chdir = arg; return 0;
+  case K_ARGV0:
+    if (p->argv0)
+      return fail(st, "--argv0 given twice");
+    p->argv0 = arg;
+    return 0;
+  }
+  return ARGP_ERR_UNKNOWN;
+}
+
+static int parse_process_key(struct argp_state *st, int key, const char *arg)
+{
+  struct plan *p = ((struct cli_state *)st->input)->plan;
+  int fd = -1, r;
+
+  switch (key) {
   case K_PASS_FD:
-    if ((r = parse_fd(st, "pass-fd", arg, &fd)))
+    if ((r = parse_fd(st, key, arg, &fd)))
       return r;
     plan_add_pass_fd(p, fd);
     return 0;
-  case K_BARE: p->bare = true; return 0;
   case K_NEW_SESSION: p->new_session = true; return 0;
   case K_DIE_WITH_PARENT: p->die_with_parent = true; return 0;
   case K_AS_PID_1: p->as_pid_1 = true; return 0;
+  case K_LOCK_FILE: plan_add_lock_file(p, arg); return 0;
+  case K_SYNC_FD: return parse_fd(st, key, arg, &p->sync_fd);
+  case K_BLOCK_FD: return parse_fd(st, key, arg, &p->block_fd);
+  case K_USERNS_BLOCK_FD: return parse_fd(st, key, arg, &p->userns_block_fd);
+  case K_INFO_FD: return parse_fd(st, key, arg, &p->info_fd);
+  case K_JSON_STATUS_FD: return parse_fd(st, key, arg, &p->json_status_fd);
   case K_VERBOSE: p->verbose = true; return 0;
-  default: return ARGP_ERR_UNKNOWN;
+  case K_LEVEL_PREFIX: p->level_prefix = sbx_level_prefix = true; return 0;
   }
+  return ARGP_ERR_UNKNOWN;
 }
 
-static int read_args_file(struct cli_state *cs, const char *path, char ***out, int *n_out);
-
-/* A non-option word: either @FILE to splice in place, or the command. */
-static int parse_word(struct argp_state *st, const char *arg)
-{
-  struct cli_state *cs = st->input;
-  int idx = st->next - 1;
-  bool after_dashdash = idx > cs->opt_end;
-  char **file_args = NULL;
-  int n_file = 0;
-
-  if (arg[0] != '@' || after_dashdash) {
-    cs->plan->argv = st->argv + idx;
-    st->next = st->argc; /* stop: the rest belongs to the command */
-    return 0;
-  }
-  if (idx >= cs->file_begin && idx < cs->file_end)
-    return fail(st, "%s: @FILE is not supported inside an options file", arg);
-  if (read_args_file(cs, arg + 1, &file_args, &n_file) < 0)
-    return EINVAL;
-
-  /* New vector: argv[0], the file's words, then what followed @FILE. */
-  int rest = st->argc - (idx + 1);
-  char **v = xcalloc((size_t)(1 + n_file + rest + 1), sizeof *v);
-  v[0] = st->argv[0];
-  memcpy(v + 1, file_args, (size_t)n_file * sizeof *v);
-  memcpy(v + 1 + n_file, st->argv + idx + 1, (size_t)rest * sizeof *v);
-  free(file_args);
-  cs->splice_argv = v;
-  cs->splice_argc = 1 + n_file + rest;
-  cs->file_begin = 1;
-  cs->file_end = 1 + n_file;
-  st->next = st->argc;
-  return 0;
-}
+/* ---- the argp parser ------------------------------------------------- */
 
 static int handle_meta(struct argp_state *st, int key);
+
+static int parse_option(struct argp_state *st, int key, char *arg)
+{
+  static int (*const groups[])(struct argp_state *, int, const char *) = {
+    parse_fs_key, parse_ns_key, parse_identity_key, parse_env_key, parse_process_key,
+  };
+  struct cli_state *cs = st->input;
+  int r;
+
+  if (key == K_HELP || key == K_VERSION)
+    return handle_meta(st, key);
+  if ((r = check_pending(st, key)))
+    return r;
+  if (key == K_ARGS)
+    return cli_splice_fd(st, arg);
+  if (key > 0 && key < K_LAST && has_key(single_value, ARRAY_SIZE(single_value), key) &&
+      cs->seen[key]++)
+    sbx_warn("Only the last --%s option will take effect", opt_name(key));
+  for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+    r = groups[i](st, key, arg);
+    if (r != ARGP_ERR_UNKNOWN)
+      return r;
+  }
+  return ARGP_ERR_UNKNOWN;
+}
 
 static int parser(int key, char *arg, struct argp_state *st)
 {
   struct cli_state *cs = st->input;
-  bool handled;
   int r;
 
   switch (key) {
   case ARGP_KEY_ARG:
-    return parse_word(st, arg);
-  case ARGP_KEY_INIT: case ARGP_KEY_END: case ARGP_KEY_NO_ARGS:
-  case ARGP_KEY_SUCCESS: case ARGP_KEY_FINI: case ARGP_KEY_ARGS:
+    return cli_word(st, arg);
+  case ARGP_KEY_INIT: case ARGP_KEY_END: case ARGP_KEY_NO_ARGS: case ARGP_KEY_SUCCESS:
+  case ARGP_KEY_FINI: case ARGP_KEY_ARGS: case ARGP_KEY_ERROR:
     return 0;
-  case ARGP_KEY_ERROR:
-    return 0;
-  case K_HELP: case K_VERSION:
-    return handle_meta(st, key);
   }
-  if (parse_namespace_key(cs->plan, key))
-    r = 0;
-  else if ((r = parse_bind_key(st, key, arg, &handled)), handled)
-    ;
-  else if ((r = parse_fs_key(st, key, arg)) == ARGP_ERR_UNKNOWN)
-    r = parse_process_key(st, key, arg);
+  r = parse_option(st, key, arg);
   cs->opt_end = st->next;
   return r;
 }
@@ -315,122 +578,62 @@ static const char doc[] =
 
 static const struct argp argp = { options, parser, "[--] COMMAND [ARGS...]", doc, NULL, NULL, NULL };
 
-static void print_version(void)
-{
-  printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-}
-
-/* --help and --version end the parse at once, like any other option would
- * stop the command; they are handled here so argp never exits on its own. */
+/* bubblewrap's callers grep for its usage line, so the bwrap personality
+ * starts its help with it. */
 static int handle_meta(struct argp_state *st, int key)
 {
   struct cli_state *cs = st->input;
-  if (key == K_HELP)
-    argp_help(&argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_OK, (char *)"sandbox");
-  else
-    print_version();
+
+  if (key == K_VERSION) {
+    if (cs->plan->pers == PERS_BWRAP)
+      printf("bubblewrap %s (%s %s)\n", BWRAP_COMPAT_VERSION, PACKAGE_NAME, PACKAGE_VERSION);
+    else
+      printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+  } else {
+    if (cs->plan->pers == PERS_BWRAP)
+      printf("usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n", cs->argv0);
+    argp_help(&argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_OK,
+              (char *)(cs->plan->pers == PERS_BWRAP ? cs->argv0 : "sandbox"));
+  }
   fflush(stdout);
   cs->done = true;
   st->next = st->argc;
   return 0;
 }
 
-/* An options file: one argument per line, exactly as written (so paths may
- * hold spaces), except that a trailing CR is dropped and lines that are
- * empty or start with '#' after leading blanks are skipped. */
-static int split_lines(char *buf, char ***out, int *n_out)
-{
-  char **v = NULL;
-  size_t cap = 0;
-  int n = 0;
-
-  for (char *line = buf, *nl; line && *line; line = nl) {
-    const char *t = line;
-    nl = strchr(line, '\n');
-    if (nl)
-      *nl++ = '\0';
-    size_t len = strlen(line);
-    if (len && line[len - 1] == '\r')
-      line[len - 1] = '\0';
-    while (*t == ' ' || *t == '\t')
-      t++;
-    if (*t == '\0' || *t == '#')
-      continue;
-    xgrow(&v, &cap, (size_t)n + 1, sizeof *v);
-    v[n++] = line;
-  }
-  *out = v;
-  *n_out = n;
-  return 0;
-}
-
-#define ARGS_FILE_MAX (1 << 20)
-
-static int read_args_file(struct cli_state *cs, const char *path, char ***out, int *n_out)
-{
-  FILE *f = fopen(path, "re");
-  char *buf;
-  size_t n;
-
-  if (!f)
-    return sbx_fail(cs->err, errno, "@%s", path);
-  buf = xmalloc(ARGS_FILE_MAX + 1);
-  n = fread(buf, 1, ARGS_FILE_MAX + 1, f);
-  if (ferror(f)) {
-    int err = errno;
-    fclose(f);
-    free(buf);
-    return sbx_fail(cs->err, err, "@%s: read", path);
-  }
-  fclose(f);
-  if (n > ARGS_FILE_MAX) {
-    free(buf);
-    return sbx_fail(cs->err, 0, "@%s: larger than %d bytes", path, ARGS_FILE_MAX);
-  }
-  buf[n] = '\0';
-  if (memchr(buf, '\0', n)) {
-    free(buf);
-    return sbx_fail(cs->err, 0, "@%s: contains a NUL byte", path);
-  }
-  /* buf stays allocated: the plan points into it. */
-  return split_lines(buf, out, n_out);
-}
-
 /* argp reports an unknown option only as EINVAL; find the word ourselves so
  * the message can name it. */
 static int unknown_option(struct cli_state *cs, char **argv, int argc)
 {
-  int i = cs->opt_end;
-  const char *word = i < argc ? argv[i] : "?";
+  const char *word = cs->opt_end < argc ? argv[cs->opt_end] : "?";
 
   for (const struct argp_option *o = options; o->name || o->doc; o++) {
-    size_t len = o->name ? strlen(o->name) : 0;
-    if (len && strncmp(word, "--", 2) == 0 && strncmp(word + 2, o->name, len) == 0 &&
-        word[2 + len] == '\0')
+    if (o->name && strncmp(word, "--", 2) == 0 && strcmp(word + 2, o->name) == 0)
       return sbx_fail(cs->err, 0, "%s: missing argument", word);
   }
-  return sbx_fail(cs->err, 0, "unknown option '%s' (see --help)", word);
+  return sbx_fail(cs->err, 0, "Unknown option %s (see --help)", word);
 }
 
-static int check_count(struct cli_state *cs, int argc)
+static int check_end(struct cli_state *cs)
 {
-  if (argc - 1 > SBX_MAX_ARGS)
-    return sbx_fail(cs->err, E2BIG, "too many arguments (%d, at most %d)", argc - 1,
-                    SBX_MAX_ARGS);
+  struct argp_state st = { .input = cs };
+  if (check_pending(&st, 0))
+    return -1;
+  if (!cs->plan->argv || !cs->plan->argv[0])
+    return sbx_fail(cs->err, 0, "No command specified (see --help)");
   return 0;
 }
 
 int cli_parse(int argc, char **argv, struct plan *p, struct sbx_error *e)
 {
-  struct cli_state cs = { .plan = p, .err = e, .opt_end = 1 };
+  struct cli_state cs = { .plan = p, .err = e, .opt_end = 1, .argv0 = argv[0] };
 
-  if (check_count(&cs, argc) < 0)
+  if (cli_check_count(&cs, argc) < 0)
     return -1;
   e->msg[0] = '\0';
   for (;;) {
     int r = argp_parse(&argp, argc, argv,
-                       ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP,
-                       NULL, &cs);
+                       ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &cs);
     if (r != 0)
       return e->msg[0] ? -1 : unknown_option(&cs, argv, argc);
     if (cs.done)
@@ -440,10 +643,9 @@ int cli_parse(int argc, char **argv, struct plan *p, struct sbx_error *e)
     argv = steal_ptr(&cs.splice_argv);
     argc = cs.splice_argc;
     cs.opt_end = 1;
-    if (check_count(&cs, argc) < 0)
+    if (cli_check_count(&cs, argc) < 0)
       return -1;
   }
-  if (!p->argv || !p->argv[0])
-    return sbx_fail(e, 0, "no command given (see --help)");
-  return CLI_RUN;
+  free(cs.layers);
+  return check_end(&cs) < 0 ? -1 : CLI_RUN;
 }

@@ -19,16 +19,12 @@
 
 extern char **environ;
 
-void report_error(int report_fd, const struct sbx_error *e)
+/* Errors go to the exec pipe, which the launcher reads: only it prints. */
+static void command_fail(const struct exec_ctx *x, struct sbx_error *e) __attribute__((noreturn));
+static void command_fail(const struct exec_ctx *x, struct sbx_error *e)
 {
-  if (send(report_fd, e, sizeof *e, MSG_NOSIGNAL) < 0)
+  if (write_all(x->a->exec_fd, e, sizeof *e) < 0)
     sbx_error_print(e); /* the launcher is gone; say it ourselves */
-}
-
-static void command_fail(int report_fd, struct sbx_error *e) __attribute__((noreturn));
-static void command_fail(int report_fd, struct sbx_error *e)
-{
-  report_error(report_fd, e);
   _exit(e->status);
 }
 
@@ -121,13 +117,32 @@ static void explain_missing(const char *prog, struct sbx_error *e)
     sbx_hint(e, "%s exists but its loader %s is not inside the sandbox", prog, interp);
 }
 
-/* The report fd stays until exec closes it (it is close-on-exec). */
-static void close_fds_except_plus(const int *keep, size_t n, int extra)
+/* The sandbox personality closes every fd but 0-2 and --pass-fd ones
+ * (the exec pipe closes itself at exec).  The bwrap personality passes
+ * inherited fds through, as bubblewrap does, and closes only those its own
+ * options consumed. */
+static void close_fds(const struct plan *p, const struct exec_ctx *x)
 {
-  int all[n + 1];
-  memcpy(all, keep, n * sizeof *keep);
-  all[n] = extra;
-  close_fds_except(all, n + 1);
+  if (p->pers == PERS_SANDBOX) {
+    int keep[p->n_pass_fds + 1];
+    memcpy(keep, p->pass_fds, p->n_pass_fds * sizeof *keep);
+    keep[p->n_pass_fds] = x->a->exec_fd;
+    close_fds_except(keep, p->n_pass_fds + 1);
+    return;
+  }
+  const int used[] = { p->info_fd, p->json_status_fd, p->block_fd, p->userns_block_fd,
+                       p->as_pid_1 ? -1 : p->sync_fd };
+  for (size_t i = 0; i < ARRAY_SIZE(used); i++)
+    if (used[i] > 2)
+      close(used[i]);
+}
+
+/* --block-fd: wait for one byte (or end of file) before going on. */
+static void wait_block_fd(int fd)
+{
+  char c;
+  while (read(fd, &c, 1) < 0 && errno == EINTR)
+    ;
 }
 
 static void exec_failed(const char *prog, int err, struct sbx_error *e)
@@ -138,25 +153,44 @@ static void exec_failed(const char *prog, int err, struct sbx_error *e)
     explain_missing(prog, e);
 }
 
+static char **command_argv(const struct plan *p)
+{
+  size_t n = 0;
+  char **v;
+
+  if (!p->argv0)
+    return p->argv;
+  while (p->argv[n])
+    n++;
+  v = xcalloc(n + 1, sizeof *v);
+  memcpy(v, p->argv, n * sizeof *v);
+  v[0] = (char *)p->argv0;
+  return v;
+}
+
 void command_exec(const struct plan *p, const struct exec_ctx *x)
 {
   struct sbx_error e = { 0 };
-  int report_fd = x->report_fd;
   sigset_t empty;
 
   apply_env(p);
   if (enter_workdir(p, x->old_cwd, &e) < 0)
-    command_fail(report_fd, &e);
+    command_fail(x, &e);
   if (p->new_session && setsid() < 0) {
     sbx_fail(&e, errno, "--new-session: setsid");
-    command_fail(report_fd, &e);
+    command_fail(x, &e);
   }
-  close_fds_except_plus(p->pass_fds, p->n_pass_fds, report_fd);
+  if (p->block_fd >= 0)
+    wait_block_fd(p->block_fd);
+  close_fds(p, x);
   umask(x->umask);
   setrlimit(RLIMIT_NOFILE, &x->nofile);
   sigemptyset(&empty);
   sigprocmask(SIG_SETMASK, &empty, NULL);
-  execvp(p->argv[0], p->argv);
+  /* Last, so the steps above are not constrained by the filter. */
+  if (filters_install(x->a->filters, x->a->n_filters, &e) < 0)
+    command_fail(x, &e);
+  execvp(p->argv[0], command_argv(p));
   exec_failed(p->argv[0], errno, &e);
-  command_fail(report_fd, &e);
+  command_fail(x, &e);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 const char *sbx_prefix = "sandbox";
+bool sbx_level_prefix;
 
 static void append(char *buf, size_t size, const char *fmt, va_list ap)
 {
@@ -77,10 +78,11 @@ void sbx_hint(struct sbx_error *e, const char *fmt, ...)
 }
 
 /* One write per line, so lines from several processes never interleave. */
-static void emit(const char *line)
+static void emit(int level, const char *line)
 {
   char buf[1200];
-  int n = snprintf(buf, sizeof buf, "%s: %s\n", sbx_prefix, line);
+  int n = snprintf(buf, sizeof buf, "%s%s: %s\n",
+                   !sbx_level_prefix ? "" : level == 3 ? "<3>" : "<4>", sbx_prefix, line);
   if (n > (int)sizeof buf - 1) {
     n = sizeof buf - 1;
     buf[n - 1] = '\n';
@@ -91,7 +93,7 @@ static void emit(const char *line)
 
 void sbx_error_print(const struct sbx_error *e)
 {
-  emit(e->msg);
+  emit(3, e->msg);
 }
 
 void sbx_warn(const char *fmt, ...)
@@ -101,5 +103,5 @@ void sbx_warn(const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
-  emit(line);
+  emit(4, line);
 }

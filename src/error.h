@@ -10,6 +10,7 @@
 #define SBX_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 /* Exit statuses of SPEC §3. */
 enum {
@@ -40,6 +41,9 @@ void sbx_hint(struct sbx_error *e, const char *fmt, ...)
 
 /* The message prefix, "sandbox" or "bwrap", chosen by the personality. */
 extern const char *sbx_prefix;
+/* --level-prefix: "<3>" before errors and "<4>" before warnings, for
+ * logger --prio-prefix and systemd-cat. */
+extern bool sbx_level_prefix;
 void sbx_error_print(const struct sbx_error *e);
 /* Warnings and verbose lines go through here too, one line each. */
 void sbx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,18 +1,15 @@
-/* The launch sequence.
+/* The launcher: it creates the child with every namespace in one clone(),
+ * then waits outside, forwarding signals, and turns what it hears into an
+ * exit status.
  *
- * Process model (SPEC §4.4):
- *   launcher (outside: forwards signals, prints errors, returns the status)
- *     -> child, created by one clone() with every namespace; it sets up the
- *        sandbox, then becomes pid 1 (the reaper) or, without a reaper, the
- *        command itself
- *       -> command
- * The launcher and the child share a SOCK_SEQPACKET pair.  The child and the
- * command send a struct sbx_error over it when they fail; the command's end
- * is close-on-exec, so end-of-file with no message means exec succeeded.
- * The same socket is the child's lifeline: if the launcher dies, the child
- * sees its end hang up. */
-
-
+ *   launcher -> child (setup; then reaper as pid 1, or the command) -> command
+ *
+ * Two channels come back from inside.  A SOCK_SEQPACKET pair carries the
+ * child's setup error, or, in the bwrap personality, the reaper's word that
+ * the command has exited.  An exec pipe, close-on-exec in the command,
+ * carries the command's exec error; end-of-file with no error means the
+ * exec succeeded.  The socket is also the child's lifeline: if the
+ * launcher dies, the child sees its end hang up. */
 #include "launch.h"
 
 #include "error.h"
@@ -21,7 +18,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -29,19 +25,9 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-struct child_args {
-  const struct plan *plan;
-  int sock;          /* the child's end */
-  int launcher_sock; /* the launcher's end, closed in the child */
-  uid_t outer_uid;
-  gid_t outer_gid;
-  sigset_t orig_mask;
-};
 
 static unsigned long clone_flags(unsigned ns)
 {
@@ -57,124 +43,32 @@ static unsigned long clone_flags(unsigned ns)
   return flags;
 }
 
-/* ---- child side ---------------------------------------------------- */
-
-static void child_fail(int sock, struct sbx_error *e)
-{
-  report_error(sock, e);
-  _exit(e->status);
-}
-
-/* PR_SET_PDEATHSIG only covers a parent that dies after it is armed; the
- * hang-up check closes the window before it. */
-static void arm_parent_death(int sock)
-{
-  struct pollfd pfd = { .fd = sock, .events = POLLRDHUP };
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLRDHUP)))
-    _exit(SBX_EXIT_SETUP);
-}
-
-typedef int (*step_fn)(const struct child_args *a, struct sbx_error *e);
-
-static int step_userns(const struct child_args *a, struct sbx_error *e)
-{
-  return userns_write_maps(a->plan, a->outer_uid, a->outer_gid, e);
-}
-
-static int step_net(const struct child_args *a, struct sbx_error *e)
-{
-  return (a->plan->ns & NS_NET) ? netns_loopback_up(e) : 0;
-}
-
-static int step_mounts(const struct child_args *a, struct sbx_error *e)
-{
-  return mounts_build_root(a->plan, e);
-}
-
-static int step_hostname(const struct child_args *a, struct sbx_error *e)
-{
-  const char *name = a->plan->hostname;
-  if (name && sethostname(name, strlen(name)) < 0)
-    return sbx_fail(e, errno, "--hostname %s", name);
-  return 0;
-}
-
-static int step_privileges(const struct child_args *a, struct sbx_error *e)
-{
-  (void)a;
-  if (caps_drop_all(e) < 0)
-    return -1;
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return sbx_fail(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-  return 0;
-}
-
-static const struct { const char *name; step_fn fn; } steps[] = {
-  { "user namespace id maps", step_userns },
-  { "loopback up", step_net },
-  { "new root", step_mounts },
-  { "hostname", step_hostname },
-  { "drop privileges", step_privileges },
-};
-
-static void run_steps(const struct child_args *a, struct sbx_error *e)
-{
-  for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
-    uint64_t t0 = now_us();
-    if (steps[i].fn(a, e) < 0)
-      child_fail(a->sock, e);
-    if (a->plan->verbose)
-      sbx_warn("%s: %.3f ms", steps[i].name, (double)(now_us() - t0) / 1000.0);
-  }
-}
-
-static void child_main(const struct child_args *a) __attribute__((noreturn));
-static void child_main(const struct child_args *a)
-{
-  const struct plan *p = a->plan;
-  struct sbx_error e = { 0 };
-  char old_cwd[PATH_MAX];
-  struct exec_ctx x = { .report_fd = a->sock };
-  pid_t cmd;
-
-  if (p->die_with_parent)
-    arm_parent_death(a->sock);
-  /* The caller's directory, as a path to look for inside the sandbox. */
-  if (getcwd(old_cwd, sizeof old_cwd))
-    x.old_cwd = old_cwd;
-  getrlimit(RLIMIT_NOFILE, &x.nofile);
-  x.umask = umask(0); /* modes of created paths are exactly as asked */
-  run_steps(a, &e);
-
-  if (!(p->ns & NS_PID) || p->as_pid_1)
-    command_exec(p, &x);
-  cmd = fork();
-  if (cmd < 0) {
-    sbx_fail(&e, errno, "fork the command");
-    child_fail(a->sock, &e);
-  }
-  if (cmd == 0)
-    command_exec(p, &x);
-  reaper_run(cmd);
-}
-
-/* ---- launcher side ------------------------------------------------- */
-
 struct monitor {
+  const struct plan *plan;
   pid_t child;
-  int sock;
-  int sigfd;
-  bool child_done;
-  bool sock_done;
+  int sock, exec_fd, sigfd;
+  bool child_done, sock_done, exec_done;
+  bool exec_failed;
+  bool have_status; /* the reaper told us the command's status */
+  int status;
   int wstatus;
   bool have_error;
   struct sbx_error err;
 };
 
-static void read_report(struct monitor *m)
+static void keep_error(struct monitor *m, const struct sbx_error *e)
 {
-  struct sbx_error msg;
+  /* The first error is the cause; later ones are consequences. */
+  if (m->have_error)
+    return;
+  m->err = *e;
+  m->err.msg[sizeof m->err.msg - 1] = '\0';
+  m->have_error = true;
+}
+
+static void read_sock(struct monitor *m)
+{
+  struct sync_msg msg;
   ssize_t n = recv(m->sock, &msg, sizeof msg, MSG_DONTWAIT);
 
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -183,12 +77,29 @@ static void read_report(struct monitor *m)
     m->sock_done = true;
     return;
   }
-  /* The first error is the cause; later ones are consequences. */
-  if (!m->have_error && n == (ssize_t)sizeof msg) {
-    msg.msg[sizeof msg.msg - 1] = '\0';
-    m->err = msg;
-    m->have_error = true;
+  if (n != (ssize_t)sizeof msg)
+    return;
+  if (msg.kind == MSG_ERROR)
+    keep_error(m, &msg.err);
+  else if (msg.kind == MSG_STATUS) {
+    m->have_status = true;
+    m->status = msg.status;
   }
+}
+
+static void read_exec_pipe(struct monitor *m)
+{
+  struct sbx_error e;
+  ssize_t n = read(m->exec_fd, &e, sizeof e);
+
+  if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    return;
+  if (n == (ssize_t)sizeof e) {
+    keep_error(m, &e);
+    m->exec_failed = true;
+    return;
+  }
+  m->exec_done = true;
 }
 
 static void handle_signal(struct monitor *m)
@@ -205,27 +116,31 @@ static void handle_signal(struct monitor *m)
     m->child_done = true;
 }
 
+/* Done when the child is gone and both channels are drained, or, in the
+ * bwrap personality, as soon as the reaper reports the command's status. */
+static bool finished(const struct monitor *m)
+{
+  if (m->have_status || (m->have_error && m->child_done))
+    return true;
+  return m->child_done && m->sock_done && (m->exec_done || m->exec_failed);
+}
+
 static void monitor_loop(struct monitor *m)
 {
-  while (!m->child_done || !m->sock_done) {
-    struct pollfd pfd[2] = {
+  while (!finished(m)) {
+    struct pollfd pfd[3] = {
       { .fd = m->sigfd, .events = POLLIN },
       { .fd = m->sock_done ? -1 : m->sock, .events = POLLIN },
+      { .fd = m->exec_done || m->exec_failed ? -1 : m->exec_fd, .events = POLLIN },
     };
-    /* Once the child has exited nobody can still hold its end. */
-    if (m->child_done) {
-      read_report(m);
-      if (!m->sock_done)
-        continue;
+    /* With the child gone nobody holds the other ends: poll() returns at
+     * once, so this does not spin for long. */
+    if (poll(pfd, 3, -1) < 0 && errno != EINTR)
       break;
-    }
-    if (poll(pfd, 2, -1) < 0) {
-      if (errno == EINTR)
-        continue;
-      break;
-    }
     if (pfd[1].revents)
-      read_report(m);
+      read_sock(m);
+    if (pfd[2].revents)
+      read_exec_pipe(m);
     if (pfd[0].revents)
       handle_signal(m);
   }
@@ -238,6 +153,17 @@ static void guard_caller(pid_t caller)
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != caller)
     _exit(SBX_EXIT_SETUP);
+}
+
+/* --userns and --pidns: join before clone, so the child is created in
+ * them (a PID namespace applies to children only). */
+static int join_namespaces(const struct plan *p, struct sbx_error *e)
+{
+  if (p->userns_fd >= 0 && setns(p->userns_fd, CLONE_NEWUSER) < 0)
+    return sbx_fail(e, errno, "--userns: setns");
+  if (p->pidns_fd >= 0 && setns(p->pidns_fd, CLONE_NEWPID) < 0)
+    return sbx_fail(e, errno, "--pidns: setns");
+  return 0;
 }
 
 static pid_t spawn_child(const struct plan *p, struct child_args *a, struct sbx_error *e)
@@ -255,34 +181,79 @@ static pid_t spawn_child(const struct plan *p, struct child_args *a, struct sbx_
   return pid;
 }
 
-int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
+/* --userns-block-fd: a helper outside writes the child's id maps, then
+ * sends a byte; only then may the child go on. */
+static void release_child(struct monitor *m)
 {
-  struct child_args a = { .plan = p, .outer_uid = getuid(), .outer_gid = getgid() };
-  struct monitor m = { .sock = -1 };
-  sigset_t fwd;
-  int sv[2];
+  char c;
+  ssize_t n;
+  do
+    n = read(m->plan->userns_block_fd, &c, 1);
+  while (n < 0 && errno == EINTR);
+  send_msg(m->sock, MSG_GO, 0, NULL);
+}
 
-  if (p->die_with_parent)
-    guard_caller(caller);
+static int open_channels(struct monitor *m, struct child_args *a, struct sbx_error *e)
+{
+  int sv[2], pv[2];
+  sigset_t fwd;
+
   forwarded_signals(&fwd);
   sigaddset(&fwd, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &fwd, &a.orig_mask);
-  m.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-  if (m.sigfd < 0)
+  sigprocmask(SIG_BLOCK, &fwd, NULL);
+  m->sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
+  if (m->sigfd < 0)
     return sbx_fail(e, errno, "signalfd");
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return sbx_fail(e, errno, "socketpair");
-  a.sock = sv[1];
-  a.launcher_sock = m.sock = sv[0];
+  if (pipe2(pv, O_CLOEXEC) < 0)
+    return sbx_fail(e, errno, "pipe");
+  a->sock = sv[1];
+  a->launcher_sock = m->sock = sv[0];
+  m->exec_fd = pv[0];
+  a->exec_fd = pv[1];
+  return 0;
+}
 
-  m.child = spawn_child(p, &a, e);
-  close(sv[1]);
-  if (m.child < 0)
-    return -1;
-  monitor_loop(&m);
-  if (m.have_error) {
-    *e = m.err;
+static int result(struct monitor *m, struct sbx_error *e)
+{
+  int status;
+
+  /* The command is gone, so its end of the exec pipe is closed: this
+   * read cannot block, and says whether the exec succeeded. */
+  if (!m->exec_done && !m->exec_failed)
+    read_exec_pipe(m);
+  if (m->have_error) {
+    *e = m->err;
     return -1;
   }
-  return status_to_exit(m.wstatus);
+  status = m->have_status ? m->status : status_to_exit(m->wstatus);
+  /* bubblewrap writes "exit-code" only for a command that really ran. */
+  if (m->exec_done)
+    status_write_exit(m->plan, status);
+  return status;
+}
+
+int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
+{
+  struct child_args a = {
+    .plan = p, .outer_uid = getuid(), .outer_gid = getgid(),
+    .filters = p->seccomp, .n_filters = p->n_seccomp,
+  };
+  struct monitor m = { .plan = p, .sock = -1, .exec_fd = -1 };
+
+  if (p->die_with_parent)
+    guard_caller(caller);
+  if (join_namespaces(p, e) < 0 || open_channels(&m, &a, e) < 0)
+    return -1;
+  m.child = spawn_child(p, &a, e);
+  close(a.sock);
+  close(a.exec_fd);
+  if (m.child < 0)
+    return -1;
+  status_write_info(p, m.child);
+  if (p->userns_block_fd >= 0)
+    release_child(&m);
+  monitor_loop(&m);
+  return result(&m, e);
 }

@@ -22,42 +22,67 @@ static int refuse_privileged_install(struct sbx_error *e)
   return 0;
 }
 
-static int run(int argc, char **argv, pid_t caller, struct sbx_error *e)
+/* The bwrap personality: invoked as "bwrap", or --compat=bwrap first. */
+static enum personality pick_personality(int *argc, char ***argv)
 {
-  struct plan plan;
+  const char *base = strrchr((*argv)[0], '/');
+  base = base ? base + 1 : (*argv)[0];
+  if (*argc > 1 && strcmp((*argv)[1], "--compat=bwrap") == 0) {
+    (*argv)[1] = (*argv)[0];
+    (*argv)++;
+    (*argc)--;
+    return PERS_BWRAP;
+  }
+  return strcmp(base, "bwrap") == 0 ? PERS_BWRAP : PERS_SANDBOX;
+}
+
+static int run(int argc, char **argv, pid_t caller, struct plan *plan, struct sbx_error *e)
+{
   int r;
 
-  plan_init(&plan, PERS_SANDBOX);
-  plan.classic_mounts = getenv("SANDBOX_FORCE_FALLBACK") &&
-                        strcmp(getenv("SANDBOX_FORCE_FALLBACK"), "1") == 0;
-  r = cli_parse(argc, argv, &plan, e);
+  plan->classic_mounts = getenv("SANDBOX_FORCE_FALLBACK") &&
+                         strcmp(getenv("SANDBOX_FORCE_FALLBACK"), "1") == 0;
+  r = cli_parse(argc, argv, plan, e);
   if (r != CLI_RUN)
     return r == CLI_EXIT_OK ? 0 : -1;
-  if (plan_finish(&plan, e) < 0 || plan_check(&plan, e) < 0)
+  if (plan_finish(plan, e) < 0 || plan_check(plan, e) < 0)
     return -1;
-  return launch(&plan, caller, e);
+  return launch(plan, caller, e);
+}
+
+/* bubblewrap exits 1 for every failure of its own. */
+static int error_status(const struct plan *p, const struct sbx_error *e)
+{
+  if (p->pers == PERS_BWRAP)
+    return 1;
+  return e->status ? e->status : SBX_EXIT_SETUP;
 }
 
 int main(int argc, char **argv)
 {
   pid_t caller = getppid(); /* first, so a caller that dies now is noticed */
   struct sbx_error e = { 0 };
+  struct plan plan;
   int status;
+
+  if (argc < 1 || !argv[0]) {
+    sbx_warn("no arguments");
+    return SBX_EXIT_SETUP;
+  }
+  plan_init(&plan, pick_personality(&argc, &argv));
+  if (plan.pers == PERS_BWRAP)
+    sbx_prefix = "bwrap";
 
   /* The caller may ignore SIGCHLD; waitpid() would then see nothing. */
   signal(SIGCHLD, SIG_DFL);
   if (refuse_privileged_install(&e) < 0 || ensure_stdio(&e) < 0) {
     sbx_error_print(&e);
-    return SBX_EXIT_SETUP;
+    return error_status(&plan, &e);
   }
-  if (argc < 1) {
-    sbx_warn("no arguments");
-    return SBX_EXIT_SETUP;
-  }
-  status = run(argc, argv, caller, &e);
+  status = run(argc, argv, caller, &plan, &e);
   if (status < 0) {
     sbx_error_print(&e);
-    return e.status ? e.status : SBX_EXIT_SETUP;
+    return error_status(&plan, &e);
   }
   return status;
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -24,14 +25,31 @@
 static int open_source(struct fs_op *op, int *out, struct sbx_error *e)
 {
   struct stat st;
-  int fd = open(op->src, O_PATH | O_CLOEXEC);
+  char path[PATH_MAX];
+  const char *src = op->src;
+  int fd;
+
+  /* --bind-fd: the fd belongs to the caller's mount namespace, where this
+   * one cannot mount from; take its path, then check it is the same file. */
+  if (!src) {
+    char link[32];
+    ssize_t n;
+    fd_path(op->fd, link);
+    n = readlink(link, path, sizeof path - 1);
+    if (n < 0)
+      return sbx_fail(e, errno, "--%s %d", op->option, op->fd);
+    path[n] = '\0';
+    src = path;
+  }
+  fd = open(src, O_PATH | O_CLOEXEC);
   if (fd < 0)
-    return sbx_fail(e, errno, "--%s: %s", op->option, op->src);
+    return sbx_fail(e, errno, "--%s: %s", op->option, src);
   if (fstat(fd, &st) < 0 || st.st_dev != op->src_dev || st.st_ino != op->src_ino) {
     close(fd);
-    return sbx_fail(e, 0, "--%s: %s: changed while the sandbox was set up", op->option,
-                    op->src);
+    return sbx_fail(e, 0, "--%s: %s: changed while the sandbox was set up", op->option, src);
   }
+  if (!op->src)
+    close(op->fd);
   *out = fd;
   return 0;
 }
@@ -117,6 +135,21 @@ static int mount_proc(struct mount_ctx *c, int dest, const char *dest_path, stru
   return mnt_bind(c, host, dest, dest_path, attr, e);
 }
 
+/* mode= and size= for a tmpfs, from --perms and --size. */
+static int mount_tmpfs(struct mount_ctx *c, const struct fs_op *op, int dest,
+                       struct sbx_error *e)
+{
+  char mode[32], size[48];
+  const char *opts[3] = { mode, NULL, NULL };
+
+  snprintf(mode, sizeof mode, "mode=0%o", (op->flags & OPF_PERMS) ? op->perms : 0755);
+  if (op->flags & OPF_SIZE) {
+    snprintf(size, sizeof size, "size=%zu", op->size);
+    opts[1] = size;
+  }
+  return mnt_fs(c, "tmpfs", opts, ATTR_NOSUID | ATTR_NODEV, dest, e);
+}
+
 static int op_mount_fs(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
 {
   static const char *const tmpfs_opts[] = { "mode=0755", NULL };
@@ -126,7 +159,9 @@ static int op_mount_fs(struct mount_ctx *c, const struct fs_op *op, struct sbx_e
     return -1;
   switch (op->kind) {
   case OP_TMPFS:
-    return mnt_fs(c, "tmpfs", tmpfs_opts, ATTR_NOSUID | ATTR_NODEV, dest, e);
+    return mount_tmpfs(c, op, dest, e);
+  case OP_MQUEUE:
+    return mnt_fs(c, "mqueue", NULL, ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC, dest, e);
   case OP_PROC:
     if (mount_proc(c, dest, op->dest, e) < 0)
       return -1;
@@ -146,27 +181,28 @@ static int op_mount_fs(struct mount_ctx *c, const struct fs_op *op, struct sbx_e
                              : devfs_populate(c, mounted, op->dest, e);
 }
 
-static int op_symlink(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
+/* bubblewrap's modes: directories 0755, bind mount points 0444 for
+ * files; with --perms, the op's own mode, and parents lose the group and
+ * other bits that mode lacks (--perms 0700 --dir /a/b makes /a 0700). */
+static void set_modes(struct mount_ctx *c, const struct fs_op *op)
 {
-  _cleanup_close_ int parent = -1;
-  _cleanup_free_ char *base = NULL;
-  char existing[PATH_MAX];
-  ssize_t n;
+  mode_t parent = 0755;
 
-  if (path_open_parent(c, op->dest, &parent, (const char **)&base, e) < 0)
-    return -1;
-  if (symlinkat(op->src, parent, base) == 0)
-    return 0;
-  if (errno != EEXIST)
-    return sbx_fail(e, errno, "create symlink");
-  /* The same link already there is fine: profiles may repeat it. */
-  n = readlinkat(parent, base, existing, sizeof existing - 1);
-  if (n < 0)
-    return sbx_fail(e, EEXIST, "destination exists and is not a symlink");
-  existing[n] = '\0';
-  if (strcmp(existing, op->src) != 0)
-    return sbx_fail(e, EEXIST, "existing destination points to '%s'", existing);
-  return 0;
+  if (op->flags & OPF_PERMS) {
+    if (!(op->perms & 0070))
+      parent &= ~(mode_t)0050;
+    if (!(op->perms & 0007))
+      parent &= ~(mode_t)0005;
+  }
+  c->parent_mode = parent;
+  if (op->flags & OPF_PERMS)
+    c->leaf_mode = op->perms;
+  else if (op->kind == OP_FILE)
+    c->leaf_mode = 0666;
+  else if (op->kind == OP_BIND && !(op->flags & OPF_SRC_DIR))
+    c->leaf_mode = 0444;
+  else
+    c->leaf_mode = 0755;
 }
 
 static int run_op(struct mount_ctx *c, size_t i, struct sbx_error *e)
@@ -174,6 +210,7 @@ static int run_op(struct mount_ctx *c, size_t i, struct sbx_error *e)
   const struct fs_op *op = &c->plan->ops[i];
   _cleanup_close_ int fd = -1;
 
+  set_modes(c, op);
   switch (op->kind) {
   case OP_BIND:
     return (op->flags & OPF_SKIP) ? 0 : op_bind(c, op, c->src_fds[i], e);
@@ -181,12 +218,20 @@ static int run_op(struct mount_ctx *c, size_t i, struct sbx_error *e)
     if (path_open(c, op->dest, MK_NONE, &fd, e) < 0)
       return -1;
     return mnt_remount_ro(c, fd, e);
-  case OP_PROC: case OP_DEV: case OP_TMPFS:
+  case OP_PROC: case OP_DEV: case OP_TMPFS: case OP_MQUEUE:
     return op_mount_fs(c, op, e);
   case OP_DIR:
     return path_open(c, op->dest, MK_DIR, &fd, e);
   case OP_SYMLINK:
     return op_symlink(c, op, e);
+  case OP_FILE:
+    return op_file(c, op, e);
+  case OP_BIND_DATA:
+    return op_bind_data(c, op, i, e);
+  case OP_CHMOD:
+    return op_chmod(c, op, e);
+  case OP_OVERLAY:
+    return op_overlay(c, op, i, e);
   }
   return 0;
 }

@@ -27,6 +27,9 @@ struct mount_ctx {
   bool classic_resolve; /* component walk instead of openat2(RESOLVE_IN_ROOT) */
   int root_fd;          /* root of the new root's tmpfs */
   int *src_fds;         /* per op: the bind source, opened before any mount */
+  /* Modes of what path_open creates for the current op: missing parents,
+   * and the last component. */
+  mode_t parent_mode, leaf_mode;
   struct mount_table *host_mounts;
 };
 
@@ -55,6 +58,17 @@ int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e);
 /* A detached (new API) or attached-at-/tmp (fallback) tmpfs for the root. */
 int mnt_new_root(struct mount_ctx *c, struct sbx_error *e);
 int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e);
+
+/* fileops.c: ops that make files rather than mounts. */
+int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
+int op_bind_data(struct mount_ctx *c, const struct fs_op *op, size_t index,
+                 struct sbx_error *e);
+int op_chmod(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
+int op_symlink(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
+
+/* overlay.c */
+int op_overlay(struct mount_ctx *c, const struct fs_op *op, size_t index,
+               struct sbx_error *e);
 
 /* devfs.c */
 int devfs_populate(struct mount_ctx *c, int dev_fd, const char *dev_path,

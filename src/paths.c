@@ -37,6 +37,7 @@ static int openat2_in_root(int root, const char *path, int flags)
 /* The walk's state: a stack of directory fds from the root down, and the
  * components still to visit (a symlink splices its target in front). */
 struct walk {
+  mode_t parent_mode, leaf_mode; /* for what the walk creates */
   int *stack;
   size_t depth, cap;
   char *todo; /* remaining path, owned */
@@ -107,11 +108,11 @@ static int splice_link(struct walk *w, int link_fd, struct sbx_error *e, const c
   return 0;
 }
 
-static int create_missing(int dir, const char *comp, bool file)
+static int create_missing(int dir, const char *comp, bool file, mode_t mode)
 {
   if (!file)
-    return mkdirat(dir, comp, 0755) < 0 && errno != EEXIST ? -1 : 0;
-  int fd = openat(dir, comp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0444);
+    return mkdirat(dir, comp, mode) < 0 && errno != EEXIST ? -1 : 0;
+  int fd = openat(dir, comp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return errno == EEXIST ? 0 : -1;
   close(fd);
@@ -123,7 +124,8 @@ static int open_component(struct walk *w, const char *comp, bool last, enum mk m
 {
   int fd = openat(top(w), comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT && mk != MK_NONE) {
-    if (create_missing(top(w), comp, last && mk == MK_FILE) < 0)
+    if (create_missing(top(w), comp, last && mk == MK_FILE,
+                       last ? w->leaf_mode : w->parent_mode) < 0)
       return sbx_fail(e, errno, "%s: create '%s'", path, comp);
     fd = openat(top(w), comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   }
@@ -165,9 +167,11 @@ static int walk_step(struct walk *w, const char *comp, bool last, enum mk mk,
   return 0;
 }
 
-static int walk_path(int root, const char *path, enum mk mk, int *out, struct sbx_error *e)
+static int walk_path(const struct mount_ctx *c, const char *path, enum mk mk, int *out,
+                     struct sbx_error *e)
 {
-  struct walk w = { 0 };
+  struct walk w = { .parent_mode = c->parent_mode, .leaf_mode = c->leaf_mode };
+  int root = c->root_fd;
   char comp[NAME_MAX + 1];
   bool last = true;
   int r = 0;
@@ -207,7 +211,7 @@ int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out, struc
     else if (errno != ENOENT || mk == MK_NONE)
       return sbx_fail(e, errno, "%s", path);
   }
-  return walk_path(c->root_fd, path, mk, out, e);
+  return walk_path(c, path, mk, out, e);
 }
 
 int path_open_parent(struct mount_ctx *c, const char *path, int *out, const char **base,
@@ -227,7 +231,10 @@ int path_open_parent(struct mount_ctx *c, const char *path, int *out, const char
   parent = xmalloc((size_t)(slash - path) + 2);
   memcpy(parent, path, (size_t)(slash - path));
   parent[slash - path] = '\0';
+  mode_t leaf = c->leaf_mode;
+  c->leaf_mode = c->parent_mode;
   r = path_open(c, parent[0] ? parent : "/", MK_DIR, out, e);
+  c->leaf_mode = leaf;
   free(parent);
   /* base points into path; a trailing slash is cut by the caller's use of
    * the length, so copy it out for them. */

@@ -2,6 +2,7 @@
 
 #include "plan.h"
 
+#include "caps.h"
 #include "error.h"
 #include "util.h"
 
@@ -17,6 +18,8 @@ void plan_init(struct plan *p, enum personality pers)
 {
   memset(p, 0, sizeof *p);
   p->pers = pers;
+  p->info_fd = p->json_status_fd = p->block_fd = p->userns_block_fd = p->sync_fd = -1;
+  p->userns_fd = p->userns2_fd = p->pidns_fd = p->seccomp_fd = -1;
 }
 
 struct fs_op *plan_add_op(struct plan *p, enum op_kind kind, const char *option)
@@ -42,13 +45,25 @@ void plan_add_pass_fd(struct plan *p, int fd)
   p->pass_fds[p->n_pass_fds++] = fd;
 }
 
+void plan_add_lock_file(struct plan *p, const char *path)
+{
+  xgrow(&p->lock_files, &p->cap_lock_files, p->n_lock_files + 1, sizeof *p->lock_files);
+  p->lock_files[p->n_lock_files++] = path;
+}
+
+void plan_add_seccomp_fd(struct plan *p, int fd)
+{
+  xgrow(&p->seccomp, &p->cap_seccomp, p->n_seccomp + 1, sizeof *p->seccomp);
+  p->seccomp[p->n_seccomp++] = (struct bpf_prog){ NULL, 0, fd };
+}
+
 /* Compares two sandbox paths component by component, so "/proc/",
  * "//proc" and "/./proc" all name /proc. */
 static bool path_same(const char *a, const char *b)
 {
   for (;;) {
     while (*a == '/' || (a[0] == '.' && (a[1] == '/' || a[1] == '\0')))
-      a += (*a == '/') ? 1 : 1;
+      a += 1;
     while (*b == '/' || (b[0] == '.' && (b[1] == '/' || b[1] == '\0')))
       b += 1;
     if (!*a || !*b)
@@ -147,22 +162,69 @@ static void add_implicit_ops(struct plan *p)
 static int check_combinations(const struct plan *p, struct sbx_error *e)
 {
   if (p->as_pid_1 && !(p->ns & NS_PID))
-    return sbx_fail(e, 0, "--as-pid-1 needs a new PID namespace (drop --share-pid)");
+    return sbx_fail(e, 0, "--as-pid-1 needs a new PID namespace (--unshare-pid)");
+  if (p->as_pid_1 && p->n_lock_files)
+    return sbx_fail(e, 0, "--as-pid-1 cannot be combined with --lock-file");
   if (p->hostname && !(p->ns & NS_UTS))
-    return sbx_fail(e, 0, "--hostname needs a new UTS namespace (drop --share-uts)");
+    return sbx_fail(e, 0, "--hostname needs a new UTS namespace (--unshare-uts)");
+  if ((p->uid_set || p->gid_set) && !(p->ns & NS_USER) && p->userns_fd < 0)
+    return sbx_fail(e, 0, "--%s needs a new user namespace (--unshare-user) or --userns",
+                    p->uid_set ? "uid" : "gid");
+  if (p->userns_fd >= 0 && (p->ns_unshare & NS_USER))
+    return sbx_fail(e, 0, "--userns cannot be combined with --unshare-user");
+  if (p->userns_block_fd >= 0 && (!(p->ns & NS_USER) || p->info_fd < 0))
+    return sbx_fail(e, 0, "--userns-block-fd needs --unshare-user and --info-fd");
+  if (p->disable_userns && !(p->ns & NS_USER))
+    return sbx_fail(e, 0, "--disable-userns needs --unshare-user");
+  if (p->disable_userns && p->userns_block_fd >= 0)
+    return sbx_fail(e, 0, "--disable-userns cannot be combined with --userns-block-fd");
   return 0;
+}
+
+/* SPEC §1: the sandbox personality unshares everything, maps the caller
+ * to root and adds the implicit mounts and the default seccomp profile. */
+static void sandbox_defaults(struct plan *p)
+{
+  p->ns = (NS_ALL | p->ns_unshare) & ~p->ns_share;
+  p->ns |= NS_USER | NS_MOUNT;
+  p->ns_try = NS_CGROUP; /* where the kernel has it */
+  p->die_with_parent = true;
+  p->caps = p->caps_on & ~p->caps_off;
+  if (!p->seccomp_profile)
+    p->seccomp_profile = "default";
+  if (!p->bare)
+    add_implicit_ops(p);
+}
+
+/* bubblewrap: a mount namespace, plus a user namespace for an
+ * unprivileged caller, plus what was asked for; the caller's own ids. */
+static void bwrap_defaults(struct plan *p)
+{
+  uint64_t base = 0;
+
+  p->ns = (NS_MOUNT | p->ns_unshare) & ~p->ns_share;
+  if (getuid() != 0 && p->userns_fd < 0)
+    p->ns |= NS_USER;
+  if (!p->uid_set)
+    p->uid = getuid();
+  if (!p->gid_set)
+    p->gid = getgid();
+  /* Real root without a user namespace keeps its capabilities, as
+   * bubblewrap does for rpm-ostree. */
+  if (getuid() == 0 && !(p->ns & NS_USER) && p->userns_fd < 0)
+    base = caps_current();
+  p->caps = (base | p->caps_on) & ~p->caps_off;
+  if (!p->seccomp_profile)
+    p->seccomp_profile = "none";
 }
 
 int plan_finish(struct plan *p, struct sbx_error *e)
 {
-  p->ns = (NS_ALL | p->ns_unshare) & ~p->ns_share;
-  p->ns |= NS_USER | NS_MOUNT;
-  p->die_with_parent = true;
-  if (check_combinations(p, e) < 0)
-    return -1;
-  if (!p->bare)
-    add_implicit_ops(p);
-  return 0;
+  if (p->pers == PERS_SANDBOX)
+    sandbox_defaults(p);
+  else
+    bwrap_defaults(p);
+  return check_combinations(p, e);
 }
 
 /* A source that lstat can see but stat cannot is a dangling symlink: say
@@ -185,13 +247,28 @@ static int source_error(const struct fs_op *op, int err, struct sbx_error *e)
   return -1;
 }
 
+static int check_fd(int fd, const char *option, struct sbx_error *e)
+{
+  if (fd >= 0 && fcntl(fd, F_GETFD) < 0)
+    return sbx_fail(e, errno, "--%s %d", option, fd);
+  return 0;
+}
+
+/* Records what the source is, as the caller sees it now; the child checks
+ * that what it mounts is the same inode. */
 static int check_source(struct fs_op *op, struct sbx_error *e)
 {
   struct stat st;
+  int r;
 
+  if (op->kind == OP_FILE || op->kind == OP_BIND_DATA)
+    return check_fd(op->fd, op->option, e);
   if (op->kind != OP_BIND)
     return 0;
-  if (stat(op->src, &st) < 0) {
+  r = op->src ? stat(op->src, &st) : fstat(op->fd, &st);
+  if (r < 0 && !op->src)
+    return sbx_fail(e, errno, "--%s %d", op->option, op->fd);
+  if (r < 0) {
     if ((op->flags & OPF_TRY) && (errno == ENOENT || errno == ENOTDIR)) {
       op->flags |= OPF_SKIP;
       return 0;
@@ -214,18 +291,97 @@ static int check_path_length(const struct fs_op *op, struct sbx_error *e)
   return 0;
 }
 
+static int check_status_fds(const struct plan *p, struct sbx_error *e)
+{
+  const struct { int fd; const char *option; } fds[] = {
+    { p->info_fd, "info-fd" },     { p->json_status_fd, "json-status-fd" },
+    { p->block_fd, "block-fd" },   { p->userns_block_fd, "userns-block-fd" },
+    { p->sync_fd, "sync-fd" },     { p->userns_fd, "userns" },
+    { p->userns2_fd, "userns2" },  { p->pidns_fd, "pidns" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+    if (check_fd(fds[i].fd, fds[i].option, e) < 0)
+      return -1;
+  for (size_t i = 0; i < p->n_pass_fds; i++)
+    if (check_fd(p->pass_fds[i], "pass-fd", e) < 0)
+      return -1;
+  return 0;
+}
+
+static bool userns_possible(void)
+{
+  char buf[32] = "";
+  FILE *f;
+
+  if (access("/proc/self/ns/user", F_OK) < 0)
+    return false;
+  f = fopen("/proc/sys/user/max_user_namespaces", "re");
+  if (f) {
+    if (!fgets(buf, sizeof buf, f))
+      buf[0] = '\0';
+    fclose(f);
+  }
+  return strcmp(buf, "0\n") != 0;
+}
+
+/* --unshare-*-try: keep the namespace only where the kernel has it. */
+static void resolve_try_namespaces(struct plan *p)
+{
+  if ((p->ns & p->ns_try & NS_CGROUP) && access("/proc/self/ns/cgroup", F_OK) < 0)
+    p->ns &= ~NS_CGROUP;
+  if ((p->ns & p->ns_try & NS_USER) && getuid() == 0 && !userns_possible())
+    p->ns &= ~NS_USER;
+}
+
+/* A raw classic-BPF program: whole sock_filter records, at most the
+ * kernel's BPF_MAXINSNS (4096) of them. */
+static int read_bpf(struct bpf_prog *prog, const char *option, struct sbx_error *e)
+{
+  unsigned char *buf = xmalloc(4096 * 8 + 1);
+  size_t n = 0;
+  ssize_t r;
+
+  while ((r = read(prog->fd, buf + n, 4096 * 8 + 1 - n)) != 0) {
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      free(buf);
+      return sbx_fail(e, errno, "--%s %d: read", option, prog->fd);
+    }
+    n += (size_t)r;
+    if (n > 4096 * 8)
+      break;
+  }
+  close(prog->fd);
+  if (n == 0 || n % 8 != 0 || n > 4096 * 8) {
+    free(buf);
+    return sbx_fail(e, EINVAL, "--%s %d: invalid seccomp data, must be a non-empty "
+                    "multiple of 8 bytes, at most 4096 instructions", option, prog->fd);
+  }
+  prog->data = buf;
+  prog->len = n;
+  return 0;
+}
+
+static int read_seccomp_programs(struct plan *p, struct sbx_error *e)
+{
+  if (p->seccomp_fd >= 0)
+    plan_add_seccomp_fd(p, p->seccomp_fd);
+  for (size_t i = 0; i < p->n_seccomp; i++) {
+    if (read_bpf(&p->seccomp[i], p->add_seccomp_given ? "add-seccomp-fd" : "seccomp", e) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 int plan_check(struct plan *p, struct sbx_error *e)
 {
   for (size_t i = 0; i < p->n_ops; i++) {
     if (check_path_length(&p->ops[i], e) < 0 || check_source(&p->ops[i], e) < 0)
       return -1;
   }
-  for (size_t i = 0; i < p->n_pass_fds; i++) {
-    if (fcntl(p->pass_fds[i], F_GETFD) < 0)
-      return sbx_fail(e, errno, "--pass-fd %d", p->pass_fds[i]);
-  }
-  /* Older kernels have no cgroup namespace; the default set degrades. */
-  if ((p->ns & NS_CGROUP) && access("/proc/self/ns/cgroup", F_OK) < 0)
-    p->ns &= ~NS_CGROUP;
-  return 0;
+  if (check_status_fds(p, e) < 0)
+    return -1;
+  resolve_try_namespaces(p);
+  return read_seccomp_programs(p, e);
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct sbx_error;
@@ -15,14 +16,21 @@ struct sbx_error;
 enum personality { PERS_SANDBOX, PERS_BWRAP };
 
 enum op_kind {
-  OP_BIND,       /* --bind, --ro-bind, --dev-bind (flags say which) */
+  OP_BIND,       /* --bind, --ro-bind, --dev-bind, --bind-fd (flags say which) */
   OP_REMOUNT_RO, /* --remount-ro */
   OP_PROC,       /* --proc */
   OP_DEV,        /* --dev */
   OP_TMPFS,      /* --tmpfs */
+  OP_MQUEUE,     /* --mqueue */
   OP_DIR,        /* --dir */
   OP_SYMLINK,    /* --symlink: src is the link's target */
+  OP_FILE,       /* --file: fd's contents become a file */
+  OP_BIND_DATA,  /* --bind-data, --ro-bind-data */
+  OP_CHMOD,      /* --chmod */
+  OP_OVERLAY,    /* --overlay, --tmp-overlay, --ro-overlay */
 };
+
+enum overlay_kind { OVERLAY_RW, OVERLAY_TMP, OVERLAY_RO };
 
 enum op_flag {
   OPF_TRY = 1 << 0,      /* -try: skip when the source does not exist */
@@ -31,6 +39,8 @@ enum op_flag {
   OPF_IMPLICIT = 1 << 3, /* added by the personality, not the user */
   OPF_SKIP = 1 << 4,     /* -try source missing: do nothing */
   OPF_SRC_DIR = 1 << 5,  /* source is a directory (set by plan_check) */
+  OPF_PERMS = 1 << 6,    /* --perms given: perms is valid */
+  OPF_SIZE = 1 << 7,     /* --size given: size is valid */
 };
 
 struct fs_op {
@@ -39,6 +49,14 @@ struct fs_op {
   const char *src;  /* host path (binds) or link target (symlink) */
   const char *dest; /* path inside the sandbox */
   const char *option; /* the option that created it, for messages */
+  int fd;             /* --file, --bind-data, --bind-fd: the data or source */
+  mode_t perms;       /* --perms, or the mode of --chmod */
+  size_t size;        /* --size */
+  /* --overlay*: lower layers bottom to top, and the writable pair. */
+  enum overlay_kind overlay;
+  const char **layers;
+  size_t n_layers;
+  const char *workdir; /* src is the upper dir */
   /* Identity of the source as the caller saw it; the child checks that
    * what it mounts is the same inode. */
   dev_t src_dev;
@@ -69,6 +87,7 @@ struct plan {
   enum personality pers;
   unsigned ns_unshare; /* --unshare-* given */
   unsigned ns_share;   /* --share-* given */
+  unsigned ns_try;     /* --unshare-*-try: only where the kernel allows */
   unsigned ns;         /* resolved set (plan_finish) */
 
   bool uid_set, gid_set;
@@ -85,6 +104,30 @@ struct plan {
   int *pass_fds;
   size_t n_pass_fds, cap_pass_fds;
 
+  /* Status and synchronisation fds (-1 when not given). */
+  int info_fd, json_status_fd, block_fd, userns_block_fd, sync_fd;
+  int userns_fd, userns2_fd, pidns_fd;
+  const char **lock_files;
+  size_t n_lock_files, cap_lock_files;
+
+  /* --cap-add and --cap-drop, folded in order: a bit is in caps_on if the
+   * last option naming it added it, in caps_off if it dropped it.  The kept
+   * set is (base | caps_on) & ~caps_off, base being the personality's. */
+  uint64_t caps_on, caps_off;
+  uint64_t caps; /* the kept set (plan_finish) */
+
+  /* Raw classic-BPF programs, in the order they are installed. */
+  struct bpf_prog { unsigned char *data; size_t len; int fd; } *seccomp;
+  size_t n_seccomp, cap_seccomp;
+  int seccomp_fd;            /* --seccomp (one program, last wins) */
+  bool add_seccomp_given;    /* --add-seccomp-fd */
+  const char *seccomp_profile; /* --seccomp-profile; NULL = personality default */
+  const char *seccomp_export;  /* --seccomp-export: print and exit */
+
+  const char *argv0;
+  bool disable_userns;
+  bool assert_userns_disabled;
+  bool level_prefix;
   const char *chdir;
   bool bare;
   bool die_with_parent;
@@ -100,6 +143,8 @@ void plan_init(struct plan *p, enum personality pers);
 struct fs_op *plan_add_op(struct plan *p, enum op_kind kind, const char *option);
 void plan_add_env(struct plan *p, enum env_kind kind, const char *name, const char *value);
 void plan_add_pass_fd(struct plan *p, int fd);
+void plan_add_lock_file(struct plan *p, const char *path);
+void plan_add_seccomp_fd(struct plan *p, int fd);
 
 /* Applies the personality's defaults: namespace set, implicit mounts. */
 int plan_finish(struct plan *p, struct sbx_error *e);

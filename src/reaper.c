@@ -1,14 +1,17 @@
-/* pid 1 of the sandbox.  It reaps orphans, passes signals on to the
- * command, and exits as soon as the command does, with its status: the
- * kernel then kills whatever the command left behind in the namespace. */
-
-
+/* pid 1 of the sandbox.  It reaps orphans and passes signals on to the
+ * command.  In the sandbox personality it exits as soon as the command
+ * does, with its status, and the kernel kills whatever the command left
+ * behind.  In the bwrap personality it reports the status to the launcher
+ * and stays until its last child is gone, as bubblewrap's pid 1 does; it
+ * also holds --lock-file locks and the --sync-fd there. */
 #include "error.h"
 #include "sandbox.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,39 +31,82 @@ int status_to_exit(int wstatus)
   return WEXITSTATUS(wstatus);
 }
 
-static void reap(pid_t command)
+struct reaper {
+  const struct child_args *a;
+  pid_t command;
+  bool command_done;
+};
+
+static void command_exited(struct reaper *r, int wstatus)
+{
+  int status = status_to_exit(wstatus);
+  r->command_done = true;
+  if (r->a->plan->pers == PERS_SANDBOX)
+    _exit(status);
+  send_msg(r->a->sock, MSG_STATUS, status, NULL);
+}
+
+static void reap(struct reaper *r)
 {
   int st;
   pid_t w;
   while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-    if (w == command)
-      _exit(status_to_exit(st));
+    if (w == r->command)
+      command_exited(r, st);
   if (w < 0 && errno == ECHILD)
-    _exit(SBX_EXIT_SETUP);
+    _exit(r->command_done ? 0 : SBX_EXIT_SETUP);
 }
 
-void reaper_run(pid_t command)
+/* --lock-file: a read lock, held for the sandbox's lifetime.  A failure
+ * here comes after the command started, so it can only be told. */
+static void take_locks(const struct plan *p)
 {
+  for (size_t i = 0; i < p->n_lock_files; i++) {
+    struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+    int fd = open(p->lock_files[i], O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fcntl(fd, F_SETLK, &fl) < 0)
+      sbx_warn("--lock-file %s: %m", p->lock_files[i]);
+  }
+}
+
+/* What pid 1 keeps: nothing in the sandbox personality; in the bwrap one
+ * the socket (for the status), --sync-fd and the lock files. */
+static void close_inherited(const struct child_args *a)
+{
+  const struct plan *p = a->plan;
+  if (p->pers == PERS_SANDBOX) {
+    close_fds_except(NULL, 0);
+    for (int fd = 0; fd <= 2; fd++)
+      close(fd);
+    return;
+  }
+  close(a->exec_fd);
+  take_locks(p);
+}
+
+void reaper_run(const struct child_args *a, pid_t command)
+{
+  struct reaper r = { .a = a, .command = command };
+  struct sbx_error e;
   sigset_t set;
   siginfo_t si;
 
   /* Not dumpable: the command, same uid, may not ptrace us or open
    * /proc/1/mem, cwd or fds. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  /* Hold nothing the command could reach through /proc/1/fd. */
-  close_fds_except(NULL, 0);
-  for (int fd = 0; fd <= 2; fd++)
-    close(fd);
+  close_inherited(a);
+  if (filters_install(a->filters, a->n_filters, &e) < 0)
+    _exit(SBX_EXIT_SETUP);
 
   /* The signals arrive blocked from the launcher (see launch.c), so none
    * is lost between fork and here. */
   forwarded_signals(&set);
   sigaddset(&set, SIGCHLD);
   for (;;) {
-    reap(command);
+    reap(&r);
     if (sigwaitinfo(&set, &si) < 0)
       continue;
-    if (si.si_signo != SIGCHLD)
+    if (si.si_signo != SIGCHLD && !r.command_done)
       kill(command, si.si_signo);
   }
 }

@@ -1,22 +1,62 @@
-/* Interfaces of the subsystems that launch.c strings together.  Each runs in
- * the sandboxed child unless it says otherwise, and reports failure through
- * struct sbx_error. */
+/* Interfaces of the subsystems that launch.c and child.c string together.
+ * Each reports failure through struct sbx_error. */
 #ifndef SBX_SANDBOX_H
 #define SBX_SANDBOX_H
 
+#include "error.h"
 #include "plan.h"
 
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/resource.h>
 
-struct sbx_error;
+/* What crosses the launcher/child socket (SOCK_SEQPACKET, one message per
+ * send).  The child sends MSG_ERROR when setup fails; in the bwrap
+ * personality the reaper sends MSG_STATUS when the command exits, since
+ * the sandbox may outlive it there; the launcher sends MSG_GO after
+ * --userns-block-fd. */
+enum msg_kind { MSG_ERROR = 1, MSG_STATUS, MSG_GO };
+struct sync_msg {
+  int kind;
+  int status;
+  struct sbx_error err;
+};
+
+/* The child's view of the launch (child.c). */
+struct child_args {
+  const struct plan *plan;
+  int sock;          /* the child's end of the socket */
+  int launcher_sock; /* the launcher's end, closed in the child */
+  int exec_fd;       /* write end of the exec pipe (see command.c) */
+  uid_t outer_uid;
+  gid_t outer_gid;
+  /* Seccomp programs, loaded before clone so that reading a policy can
+   * fail before anything exists. */
+  struct bpf_prog *filters;
+  size_t n_filters;
+};
+
+/* What the command gets back from the caller's state once setup is over. */
+struct exec_ctx {
+  const struct child_args *a;
+  const char *old_cwd;  /* the caller's directory, tried as the start dir */
+  mode_t umask;         /* setup runs with umask 0 */
+  struct rlimit nofile; /* setup may raise the fd limit */
+};
+
+/* child.c: runs in the cloned child; never returns. */
+void child_main(const struct child_args *a) __attribute__((noreturn));
+void send_msg(int sock, int kind, int status, const struct sbx_error *e);
 
 /* userns.c */
 int userns_write_maps(const struct plan *p, uid_t outer_uid, gid_t outer_gid,
                       struct sbx_error *e);
 /* Adds a hint explaining why clone(CLONE_NEWUSER) failed. */
 void userns_clone_hint(int err, struct sbx_error *e);
+/* --disable-userns: cap this namespace at the one nested namespace the
+ * command then runs in, so nothing inside can create another. */
+int userns_disable(const struct plan *p, int proc_fd, struct sbx_error *e);
+int userns_assert_disabled(struct sbx_error *e);
 
 /* netns.c */
 int netns_loopback_up(struct sbx_error *e);
@@ -24,28 +64,22 @@ int netns_loopback_up(struct sbx_error *e);
 /* mounts.c: builds the new root from the ops and pivots into it. */
 int mounts_build_root(const struct plan *p, struct sbx_error *e);
 
-/* caps.c */
-int caps_drop_all(struct sbx_error *e);
+/* seccomp programs (seccompload.c) */
+int filters_install(const struct bpf_prog *f, size_t n, struct sbx_error *e);
 
-/* What the command gets back from the caller's state once setup is over. */
-struct exec_ctx {
-  const char *old_cwd;   /* the caller's directory, tried as the start dir */
-  mode_t umask;          /* setup runs with umask 0 */
-  struct rlimit nofile;  /* setup may raise the fd limit */
-  int report_fd;         /* errors go here; close-on-exec */
-};
-
-/* command.c: runs in the process that becomes the command; never returns. */
+/* command.c: runs in the process that becomes the command. */
 void command_exec(const struct plan *p, const struct exec_ctx *x) __attribute__((noreturn));
-/* Sends an error to the launcher, who prints it. */
-void report_error(int report_fd, const struct sbx_error *e);
 
-/* reaper.c: pid 1 of the sandbox; exits with the command's status. */
-void reaper_run(pid_t command) __attribute__((noreturn));
+/* reaper.c: pid 1 of the sandbox. */
+void reaper_run(const struct child_args *a, pid_t command) __attribute__((noreturn));
 
 /* The signals the launcher and the reaper pass on to the command. */
 void forwarded_signals(sigset_t *set);
 /* Exit status for a wait() status: the code, or 128+N for signal N. */
 int status_to_exit(int wstatus);
+
+/* status.c: --info-fd and --json-status-fd. */
+void status_write_info(const struct plan *p, pid_t child);
+void status_write_exit(const struct plan *p, int status);
 
 #endif

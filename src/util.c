@@ -75,7 +75,7 @@ char *path_join(const char *a, const char *b)
   return p;
 }
 
-int parse_u64(const char *s, uint64_t max, uint64_t *out)
+static int parse_base(const char *s, unsigned base, uint64_t max, uint64_t *out)
 {
   uint64_t v = 0;
 
@@ -85,16 +85,23 @@ int parse_u64(const char *s, uint64_t max, uint64_t *out)
   }
   for (; *s; s++) {
     unsigned d;
-    if (*s < '0' || *s > '9') {
+    if (*s >= '0' && *s <= '9')
+      d = (unsigned)(*s - '0');
+    else if (*s >= 'a' && *s <= 'f')
+      d = (unsigned)(*s - 'a' + 10);
+    else if (*s >= 'A' && *s <= 'F')
+      d = (unsigned)(*s - 'A' + 10);
+    else
+      d = 99;
+    if (d >= base) {
       errno = EINVAL;
       return -1;
     }
-    d = (unsigned)(*s - '0');
-    if (v > (UINT64_MAX - d) / 10) {
+    if (v > (UINT64_MAX - d) / base) {
       errno = ERANGE;
       return -1;
     }
-    v = v * 10 + d;
+    v = v * base + d;
   }
   if (v > max) {
     errno = ERANGE;
@@ -102,6 +109,23 @@ int parse_u64(const char *s, uint64_t max, uint64_t *out)
   }
   *out = v;
   return 0;
+}
+
+int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+  return parse_base(s, 10, max, out);
+}
+
+int parse_octal(const char *s, uint64_t max, uint64_t *out)
+{
+  return parse_base(s, 8, max, out);
+}
+
+int parse_size_value(const char *s, uint64_t max, uint64_t *out)
+{
+  if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    return parse_base(s + 2, 16, max, out);
+  return parse_base(s, 10, max, out);
 }
 
 int ensure_stdio(struct sbx_error *e)

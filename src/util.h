@@ -47,6 +47,11 @@ char *path_join(const char *a, const char *b);
  * garbage, value <= max.  Returns -1 with errno EINVAL or ERANGE. */
 int parse_u64(const char *s, uint64_t max, uint64_t *out);
 
+/* Octal, digits 0-7 only, value <= max (for --perms, --chmod). */
+int parse_octal(const char *s, uint64_t max, uint64_t *out);
+/* Decimal, or hexadecimal after "0x", value <= max (for --size). */
+int parse_size_value(const char *s, uint64_t max, uint64_t *out);
+
 /* Makes fds 0, 1 and 2 valid (on /dev/null) so no later open lands there. */
 int ensure_stdio(struct sbx_error *e);
 /* Closes every fd >= 3 that is not in keep[] (unsorted, may be empty). */

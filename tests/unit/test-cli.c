@@ -74,7 +74,7 @@ static void test_binds(void)
 static void test_words(void)
 {
   ok(PARSE("--frob", "true") < 0, "unknown option fails");
-  is_str(err.msg, "unknown option '--frob' (see --help)", "message names it");
+  is_str(err.msg, "Unknown option --frob (see --help)", "message names it");
   ok(PARSE("--", "--weird-name", "x") == CLI_RUN, "-- then an option-like command");
   is_str(plan.argv[0], "--weird-name", "command is --weird-name");
   is_str(plan.argv[1], "x", "its argument is kept");
@@ -84,7 +84,7 @@ static void test_words(void)
          strstr(err.msg, "@/nonexistent"),
      "an option value of -- does not end the options: @FILE after it is read");
   ok(PARSE("--dir", "/x") < 0, "no command fails");
-  is_str(err.msg, "no command given (see --help)", "no command message");
+  is_str(err.msg, "No command specified (see --help)", "no command message");
 }
 
 static void test_ids(void)

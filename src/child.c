@@ -1,0 +1,180 @@
+/* The cloned child: it sets up the sandbox in the order of SPEC §4.1,
+ * then becomes the reaper (pid 1) and forks the command, or becomes the
+ * command itself. */
+#include "caps.h"
+#include "error.h"
+#include "sandbox.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void send_msg(int sock, int kind, int status, const struct sbx_error *e)
+{
+  struct sync_msg m = { .kind = kind, .status = status };
+  if (e)
+    m.err = *e;
+  if (send(sock, &m, sizeof m, MSG_NOSIGNAL) < 0 && e)
+    sbx_error_print(e); /* the launcher is gone; say it ourselves */
+}
+
+static void child_fail(const struct child_args *a, struct sbx_error *e) __attribute__((noreturn));
+static void child_fail(const struct child_args *a, struct sbx_error *e)
+{
+  send_msg(a->sock, MSG_ERROR, 0, e);
+  _exit(e->status);
+}
+
+/* PR_SET_PDEATHSIG only covers a parent that dies after it is armed; the
+ * hang-up check closes the window before it. */
+static void arm_parent_death(int sock)
+{
+  struct pollfd pfd = { .fd = sock, .events = POLLRDHUP };
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLRDHUP)))
+    _exit(SBX_EXIT_SETUP);
+}
+
+/* --userns-block-fd: an outside helper writes the id maps; the launcher
+ * says when it is done. */
+static int wait_for_go(const struct child_args *a, struct sbx_error *e)
+{
+  struct sync_msg m;
+  ssize_t n;
+  do
+    n = recv(a->sock, &m, sizeof m, 0);
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t)sizeof m || m.kind != MSG_GO)
+    return sbx_fail(e, n < 0 ? errno : 0, "--userns-block-fd: the launcher went away");
+  return 0;
+}
+
+typedef int (*step_fn)(const struct child_args *a, struct sbx_error *e);
+
+static int step_userns(const struct child_args *a, struct sbx_error *e)
+{
+  const struct plan *p = a->plan;
+  if (!(p->ns & NS_USER))
+    return 0;
+  if (p->userns_block_fd >= 0)
+    return wait_for_go(a, e);
+  return userns_write_maps(p, a->outer_uid, a->outer_gid, e);
+}
+
+static int step_net(const struct child_args *a, struct sbx_error *e)
+{
+  return (a->plan->ns & NS_NET) ? netns_loopback_up(e) : 0;
+}
+
+/* --disable-userns writes a sysctl of this user namespace after the
+ * pivot, when the host /proc is gone: keep a handle on it until then. */
+static int proc_fd = -1;
+
+static int step_mounts(const struct child_args *a, struct sbx_error *e)
+{
+  if (a->plan->disable_userns) {
+    proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (proc_fd < 0)
+      return sbx_fail(e, errno, "open /proc");
+  }
+  return mounts_build_root(a->plan, e);
+}
+
+static int step_hostname(const struct child_args *a, struct sbx_error *e)
+{
+  const char *name = a->plan->hostname;
+  if (name && sethostname(name, strlen(name)) < 0)
+    return sbx_fail(e, errno, "--hostname %s", name);
+  return 0;
+}
+
+static int step_userns_late(const struct child_args *a, struct sbx_error *e)
+{
+  const struct plan *p = a->plan;
+  int r = 0;
+
+  if (p->userns2_fd >= 0 && setns(p->userns2_fd, CLONE_NEWUSER) < 0)
+    return sbx_fail(e, errno, "--userns2: setns");
+  if (p->disable_userns)
+    r = userns_disable(p, proc_fd, e);
+  if (proc_fd >= 0)
+    close(steal_fd(&proc_fd));
+  if (r == 0 && (p->disable_userns || p->assert_userns_disabled))
+    r = userns_assert_disabled(e);
+  return r;
+}
+
+static int step_privileges(const struct child_args *a, struct sbx_error *e)
+{
+  if (caps_set_exactly(a->plan->caps, e) < 0)
+    return -1;
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return sbx_fail(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+  return 0;
+}
+
+static const struct { const char *name; step_fn fn; } steps[] = {
+  { "user namespace", step_userns },
+  { "loopback up", step_net },
+  { "new root", step_mounts },
+  { "hostname", step_hostname },
+  { "nested user namespaces", step_userns_late },
+  { "privileges", step_privileges },
+};
+
+static void run_steps(const struct child_args *a, struct sbx_error *e)
+{
+  for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+    uint64_t t0 = now_us();
+    if (steps[i].fn(a, e) < 0)
+      child_fail(a, e);
+    if (a->plan->verbose)
+      sbx_warn("%s: %.3f ms", steps[i].name, (double)(now_us() - t0) / 1000.0);
+  }
+}
+
+/* A reaper is pid 1 of a new PID namespace; bubblewrap also puts one
+ * between itself and the command to hold --lock-file and --sync-fd. */
+static bool wants_reaper(const struct plan *p)
+{
+  if (p->as_pid_1)
+    return false;
+  return (p->ns & NS_PID) || p->n_lock_files || p->sync_fd >= 0;
+}
+
+void child_main(const struct child_args *a)
+{
+  const struct plan *p = a->plan;
+  struct sbx_error e = { 0 };
+  char old_cwd[PATH_MAX];
+  struct exec_ctx x = { .a = a };
+  pid_t cmd;
+
+  if (p->die_with_parent)
+    arm_parent_death(a->sock);
+  /* The caller's directory, as a path to look for inside the sandbox. */
+  if (getcwd(old_cwd, sizeof old_cwd))
+    x.old_cwd = old_cwd;
+  getrlimit(RLIMIT_NOFILE, &x.nofile);
+  x.umask = umask(0); /* modes of created paths are exactly as asked */
+  run_steps(a, &e);
+
+  if (!wants_reaper(p))
+    command_exec(p, &x);
+  cmd = fork();
+  if (cmd < 0) {
+    sbx_fail(&e, errno, "fork the command");
+    child_fail(a, &e);
+  }
+  if (cmd == 0)
+    command_exec(p, &x);
+  reaper_run(a, cmd);
+}

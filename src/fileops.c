@@ -1,0 +1,118 @@
+/* The ops that make files rather than mounts: --file, --bind-data,
+ * --chmod, --symlink.  Paths are resolved inside the root (paths.c). */
+#include "error.h"
+#include "mounts.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Copies everything readable from `from` to `to`. */
+static int copy_fd(int from, int to)
+{
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(from, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return (int)n;
+    if (write_all(to, buf, (size_t)n) < 0)
+      return -1;
+  }
+}
+
+/* Opens an O_PATH fd for writing, through its /proc/self/fd link (the
+ * host's /proc is still reachable during setup). */
+static int reopen_for_writing(int path_fd, int flags)
+{
+  char path[32];
+  fd_path(path_fd, path);
+  return open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | flags);
+}
+
+int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
+{
+  _cleanup_close_ int dest = -1, out = -1;
+
+  if (path_open(c, op->dest, MK_FILE, &dest, e) < 0)
+    return -1;
+  out = reopen_for_writing(dest, O_TRUNC);
+  if (out < 0)
+    return sbx_fail(e, errno, "open for writing");
+  if (copy_fd(op->fd, out) < 0)
+    return sbx_fail(e, errno, "copy from fd %d", op->fd);
+  close(op->fd);
+  return 0;
+}
+
+/* The data goes to a file on the root tmpfs under a name of our own, is
+ * bound on DEST, and the name is removed again: only the bind is left. */
+int op_bind_data(struct mount_ctx *c, const struct fs_op *op, size_t index,
+                 struct sbx_error *e)
+{
+  unsigned attr = ATTR_NOSUID | ATTR_NODEV | ((op->flags & OPF_RDONLY) ? ATTR_RDONLY : 0);
+  _cleanup_close_ int tmp = -1, src = -1, dest = -1;
+  char name[64];
+  int r;
+
+  snprintf(name, sizeof name, ".sandbox-bind-data-%zu", index);
+  tmp = openat(c->root_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+               (op->flags & OPF_PERMS) ? op->perms : 0600);
+  if (tmp < 0)
+    return sbx_fail(e, errno, "create a file for the data");
+  r = copy_fd(op->fd, tmp);
+  close(op->fd);
+  src = openat(c->root_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  c->leaf_mode = 0444;
+  if (r < 0 || src < 0 || path_open(c, op->dest, MK_FILE, &dest, e) < 0 ||
+      mnt_bind(c, src, dest, op->dest, attr, e) < 0) {
+    int err = errno;
+    unlinkat(c->root_fd, name, 0);
+    return r < 0 || src < 0 ? sbx_fail(e, err, "copy from fd %d", op->fd) : -1;
+  }
+  unlinkat(c->root_fd, name, 0);
+  return 0;
+}
+
+int op_chmod(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
+{
+  _cleanup_close_ int fd = -1;
+  char path[32];
+
+  if (path_open(c, op->dest, MK_NONE, &fd, e) < 0)
+    return -1;
+  fd_path(fd, path);
+  if (chmod(path, op->perms) < 0)
+    return sbx_fail(e, errno, "chmod 0%o", op->perms);
+  return 0;
+}
+
+int op_symlink(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
+{
+  _cleanup_close_ int parent = -1;
+  _cleanup_free_ char *base = NULL;
+  char existing[PATH_MAX];
+  ssize_t n;
+
+  if (path_open_parent(c, op->dest, &parent, (const char **)&base, e) < 0)
+    return -1;
+  if (symlinkat(op->src, parent, base) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return sbx_fail(e, errno, "create symlink");
+  /* The same link already there is fine: profiles may repeat it. */
+  n = readlinkat(parent, base, existing, sizeof existing - 1);
+  if (n < 0)
+    return sbx_fail(e, EEXIST, "destination exists and is not a symlink");
+  existing[n] = '\0';
+  if (strcmp(existing, op->src) != 0)
+    return sbx_fail(e, EEXIST, "existing destination points to '%s'", existing);
+  return 0;
+}
+
