@@ -44,6 +44,7 @@ run_unit_tests() {
 prepare_root() {
   testroot=$(mktemp -d /var/tmp/sandbox-tests.XXXXXX)
   cp "$builddir/src/sandbox" "$testroot/sandbox"
+  ln -s sandbox "$testroot/bwrap"
   cc -O2 -Wall -static -o "$testroot/probe" "$srcdir/tests/probe/probe.c" || exit 1
   cp -r "$srcdir/tests/integration" "$testroot/integration"
   mkdir "$testroot/fixtures"
@@ -68,6 +69,7 @@ run_integration() { # $1: 0 or 1, SANDBOX_FORCE_FALLBACK
   echo "# integration, SANDBOX_FORCE_FALLBACK=$1"
   count_tap < <(as_test_user env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ \
     SANDBOX="$testroot/sandbox" PROBE="$testroot/probe" TESTROOT="$testroot" \
+    SANDBOX_BWRAP="$testroot/bwrap" BWRAP_REFERENCE="$(command -v bwrap || true)" \
     FIXTURES="$testroot/fixtures" SANDBOX_FORCE_FALLBACK="$1" \
     bats --tap "$testroot/integration" 2>&1; echo "# exit $?")
 }
