@@ -211,8 +211,11 @@ static void bwrap_defaults(struct plan *p)
     p->gid = getgid();
   /* Real root without a user namespace keeps its capabilities, as
    * bubblewrap does for rpm-ostree. */
-  if (getuid() == 0 && !(p->ns & NS_USER) && p->userns_fd < 0)
+  if (getuid() == 0 && !(p->ns & NS_USER) && p->userns_fd < 0) {
     base = caps_current();
+    /* ...and, like bubblewrap, does not even call capset then. */
+    p->caps_untouched = !p->caps_on && !p->caps_off;
+  }
   p->caps = (base | p->caps_on) & ~p->caps_off;
   if (!p->seccomp_profile)
     p->seccomp_profile = "none";

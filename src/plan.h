@@ -115,6 +115,7 @@ struct plan {
    * set is (base | caps_on) & ~caps_off, base being the personality's. */
   uint64_t caps_on, caps_off;
   uint64_t caps; /* the kept set (plan_finish) */
+  bool caps_untouched; /* bwrap, real root, no --cap-*: leave the sets alone */
 
   /* Raw classic-BPF programs, in the order they are installed. */
   struct bpf_prog { unsigned char *data; size_t len; int fd; } *seccomp;

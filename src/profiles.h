@@ -1,5 +1,5 @@
-/* The built-in seccomp profiles, compiled from seccomp/*.policy at build
- * time by tools/gen-profiles into profiles.c.
+/* The built-in seccomp profiles, compiled from the seccomp/NAME.policy
+ * files at build time by tools/gen-profiles into profiles.c.
  *
  * bpf/len is the raw classic BPF for the build machine's native ABI and its
  * compat ABIs; len 0 means the profile installs no filter (none).  source

@@ -25,10 +25,6 @@ struct sbx_bpf {
  * policy that does not compile. */
 int seccomp_profile_get(const char *name_or_path, struct sbx_bpf *out, struct sbx_error *e);
 
-/* Reads a raw BPF program from fd, as bubblewrap's --seccomp and
- * --add-seccomp-fd do; the caller closes fd. */
-int seccomp_bpf_read_fd(int fd, struct sbx_bpf *out, struct sbx_error *e);
-
 /* Installs the filter on the calling thread.  no_new_privs must already be
  * set.  len 0 installs nothing.  Safe after fork: no allocation. */
 int seccomp_install(const struct sbx_bpf *f, struct sbx_error *e);

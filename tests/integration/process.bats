@@ -85,7 +85,7 @@ assert_shared_ns() {
 		bash -c '
 			"$@" </dev/null >/dev/null 2>&1 &
 			l=$! n=0
-			while [ "$(readlink "/proc/$l/exe" 2>/dev/null)" != "$SANDBOX_REAL" ]; do
+			while ! [ "/proc/$l/exe" -ef "$SANDBOX_REAL" ]; do
 				n=$((n + 1))
 				[ "$n" -lt 20000 ] || break
 			done
