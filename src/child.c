@@ -169,6 +169,12 @@ void child_main(const struct child_args *a)
 
   if (!wants_reaper(p))
     command_exec(p, &x);
+  /* Not dumpable from before the fork: the command, same uid, may never
+   * ptrace pid 1 or open its /proc/1/mem, cwd or fds.  (Not earlier: the
+   * id maps above are written through /proc/self, which a non-dumpable
+   * process no longer owns.)  The command becomes dumpable again when it
+   * execs; pid 1 stays as it is. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   cmd = fork();
   if (cmd < 0) {
     sbx_fail(&e, errno, "fork the command");

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,9 +90,6 @@ void reaper_run(const struct child_args *a, pid_t command)
   sigset_t set;
   siginfo_t si;
 
-  /* Not dumpable: the command, same uid, may not ptrace us or open
-   * /proc/1/mem, cwd or fds. */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   close_inherited(a);
   if (filters_install(a->filters, a->n_filters, &e) < 0)
     _exit(SBX_EXIT_SETUP);

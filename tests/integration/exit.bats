@@ -26,7 +26,7 @@ start_in_background() {
 }
 
 @test "a command killed by SIGKILL (kill -9 \$\$) makes the launcher exit 137" {
-	run "$PROBE" run-status -- "${SBX[@]}" -- /bin/sh -c 'kill -9 $$'
+	run bounded "$PROBE" run-status -- "${SBX[@]}" -- /bin/sh -c 'kill -9 $$'
 	assert_success
 	assert_output_equals "exited 137"
 }
@@ -35,7 +35,7 @@ start_in_background() {
 	local sig num
 	for sig in TERM SEGV USR1 ABRT; do
 		num=$(kill -l "$sig")
-		run "$PROBE" run-status -- "${SBX[@]}" -- "$PROBE" kill-self "$sig"
+		run bounded "$PROBE" run-status -- "${SBX[@]}" -- "$PROBE" kill-self "$sig"
 		assert_success
 		assert_output_equals "exited $((128 + num))"
 	done
@@ -97,16 +97,16 @@ start_in_background() {
 }
 
 @test "a caller that ignores SIGCHLD still gets the command's exit status" {
-	run "$PROBE" exec-with ign=CHLD -- "${SBX[@]}" -- /bin/sh -c 'exit 3'
+	run bounded "$PROBE" exec-with ign=CHLD -- "${SBX[@]}" -- /bin/sh -c 'exit 3'
 	assert_status 3
-	run "$PROBE" exec-with ign=CHLD -- "${SBX[@]}" -- /bin/sh -c 'kill -9 $$'
+	run bounded "$PROBE" exec-with ign=CHLD -- "${SBX[@]}" -- /bin/sh -c 'kill -9 $$'
 	assert_status 137
-	run "$PROBE" exec-with ign=CHLD -- "${SBX[@]}" -- /bin/sh -c 'sleep 0.2 & wait; exit 4'
+	run bounded "$PROBE" exec-with ign=CHLD -- "${SBX[@]}" -- /bin/sh -c 'sleep 0.2 & wait; exit 4'
 	assert_status 4
 }
 
 @test "a caller that ignores SIGCHLD does not pass that on: the command has SIGCHLD at its default" {
-	run "$PROBE" exec-with ign=CHLD -- "${SBX[@]}" -- "$PROBE" sigmask
+	run bounded "$PROBE" exec-with ign=CHLD -- "${SBX[@]}" -- "$PROBE" sigmask
 	assert_success
 	local ign
 	ign=$(status_field SigIgn)
@@ -114,20 +114,20 @@ start_in_background() {
 }
 
 @test "a caller that blocks SIGTERM, SIGINT and SIGCHLD still gets the command's exit status" {
-	run "$PROBE" exec-with block=TERM block=INT block=CHLD -- "${SBX[@]}" -- /bin/sh -c 'exit 5'
+	run bounded "$PROBE" exec-with block=TERM block=INT block=CHLD -- "${SBX[@]}" -- /bin/sh -c 'exit 5'
 	assert_status 5
-	run "$PROBE" exec-with block=CHLD -- "${SBX[@]}" -- /bin/sh -c 'kill -9 $$'
+	run bounded "$PROBE" exec-with block=CHLD -- "${SBX[@]}" -- /bin/sh -c 'kill -9 $$'
 	assert_status 137
 }
 
 @test "the command starts with an empty signal mask even when the caller blocks signals" {
-	run "$PROBE" exec-with block=TERM block=INT block=CHLD block=HUP -- "${SBX[@]}" -- "$PROBE" sigmask
+	run bounded "$PROBE" exec-with block=TERM block=INT block=CHLD block=HUP -- "${SBX[@]}" -- "$PROBE" sigmask
 	assert_success
 	assert_line "SigBlk:	0000000000000000"
 }
 
 @test "an ignored SIGHUP is inherited by the command, so nohup keeps working" {
-	run "$PROBE" exec-with ign=HUP -- "${SBX[@]}" -- "$PROBE" sigmask
+	run bounded "$PROBE" exec-with ign=HUP -- "${SBX[@]}" -- "$PROBE" sigmask
 	assert_success
 	sigset_has "$(status_field SigIgn)" "$(kill -l HUP)" || { show_run; false; }
 }

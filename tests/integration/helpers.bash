@@ -29,6 +29,11 @@ sbx() {
 	timeout -k 5 "$SBX_TIMEOUT" "${SBX[@]}" "$@"
 }
 
+# bounded CMD...: CMD with the same upper bound on its run time.
+bounded() {
+	timeout -k 5 "$SBX_TIMEOUT" "$@"
+}
+
 # A fresh scratch directory under $FIXTURES, printed on stdout.
 fixture_dir() {
 	mktemp -d "$FIXTURES/x.XXXXXX"
@@ -249,14 +254,17 @@ _snap_mounts() {
 	cut -d' ' -f3- /proc/self/mountinfo | grep -v ' - autofs ' | sort
 }
 
-# The top level of /tmp and /var/tmp. Left out: what a compiler or another
-# run of the test driver may create or remove meanwhile (gcc's cc*.s, cc*.o
-# temporaries; the driver's sandbox-tests.* and sandbox-ci.* directories).
+# This user's entries at the top level of /tmp and /var/tmp (whatever the
+# sandbox could leave there belongs to the caller). Left out: what another
+# run of bats or of the test driver, or a compiler, may create or remove
+# meanwhile (bats-run-*, sandbox-tests.*, sandbox-ci.*, gcc's cc*.s).
 _snap_tmp() {
 	local d
 	for d in /tmp /var/tmp; do
 		echo "$d:"
-		ls -A "$d" | grep -Ev '^(cc[A-Za-z0-9]{6}\.[a-z.]+|sandbox-(tests|ci)\.[A-Za-z0-9]{6})$'
+		find "$d" -mindepth 1 -maxdepth 1 -user "$(id -u)" -printf '%f\n' | sort |
+			grep -Ev '^(cc[A-Za-z0-9]{6}\.[a-z.]+|bats-run-[A-Za-z0-9]{6}|sandbox-(tests|ci)\.[A-Za-z0-9]{6})$' ||
+			true
 	done
 }
 

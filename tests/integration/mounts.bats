@@ -102,7 +102,7 @@ host_dev_shm_submount() {
 	[[ -e $fix/ready ]] || { kill -KILL "$pid"; false; }
 	mounts_unchanged || { kill -KILL "$pid"; false; }
 	kill -TERM "$pid"
-	wait "$pid" || true
+	wait_bounded "$pid" 10
 	host_unchanged
 }
 

@@ -1,0 +1,303 @@
+#!/usr/bin/env bats
+# Seccomp: the built-in profiles, policy files, --seccomp-export, and what
+# the command sees.  The static tests/probe/sysprobe makes the blocked
+# calls with harmless arguments and prints "name=ERRNO" per call.
+
+load helpers
+
+SYSPROBE=${SYSPROBE:-$TESTROOT/sysprobe}
+
+setup() {
+	[[ -x $SYSPROBE ]] || skip "sysprobe not built at $SYSPROBE"
+}
+
+# The answers of the default profile that every kernel gives alike.
+DEFAULT_BLOCKED=(
+	keyctl=EPERM add_key=EPERM request_key=EPERM bpf=EPERM userfaultfd=EPERM
+	perf_event_open=EPERM kexec_load=EPERM kexec_file_load=EPERM
+	init_module=EPERM finit_module=EPERM delete_module=EPERM
+	open_tree=ENOSYS move_mount=ENOSYS fsopen=ENOSYS fsconfig=ENOSYS
+	fsmount=ENOSYS fspick=ENOSYS mount_setattr=ENOSYS
+	io_uring_setup=EPERM io_uring_enter=EPERM io_uring_register=EPERM
+	ptrace=EPERM process_vm_readv=EPERM process_vm_writev=EPERM
+	acct=EPERM swapon=EPERM swapoff=EPERM reboot=EPERM settimeofday=EPERM
+	clock_settime=EPERM syslog=EPERM open_by_handle_at=EPERM
+	'ioctl(TIOCSTI)=EPERM' 'ioctl(TIOCLINUX)=EPERM'
+	'ioctl(TIOCSTI|0xdeadbeef<<32)=EPERM' 'ioctl(TIOCLINUX|0xdeadbeef<<32)=EPERM'
+	'unshare(CLONE_NEWUSER)=EPERM' 'clone(CLONE_NEWUSER)=EPERM' clone3=ENOSYS
+	'personality(ADDR_NO_RANDOMIZE)=EPERM' 'personality(READ_IMPLIES_EXEC)=EPERM'
+)
+
+# Calls every profile lets through: the kernel's own answer.
+CONTROLS=(
+	'read(-1)=EBADF' 'chmod((char*)1)=EFAULT' getpid=OK
+	'personality(PER_LINUX)=OK' 'ioctl(TIOCGWINSZ)=EBADF'
+)
+
+# assert_blocked_everywhere: $output is sysprobe's report under the default
+# profile, on the native ABI and (x86_64) through the i386 and x32 entries.
+assert_blocked_everywhere() {
+	local line prefix prefixes=("")
+	[[ $(uname -m) == x86_64 ]] && prefixes+=(i386: x32:)
+	for prefix in "${prefixes[@]}"; do
+		for line in "${DEFAULT_BLOCKED[@]}"; do
+			case $prefix$line in
+			i386:kexec_file_load=* | i386:*'<<32)'*) continue ;;
+			esac
+			assert_line "$prefix$line"
+		done
+	done
+	for line in "${CONTROLS[@]}"; do
+		assert_line "$line"
+		[[ $(uname -m) == x86_64 ]] && assert_line "i386:$line"
+	done
+	return 0
+}
+
+# A policy file in a fresh fixture directory; prints its path.
+policy_file() { # NAME TEXT
+	local dir
+	dir=$(fixture_dir)
+	printf '%s' "$2" >"$dir/$1"
+	chmod -R a+rX "$dir"
+	echo "$dir/$1"
+}
+
+@test "default profile: each blocked call gives its designed errno, on every ABI" {
+	run sbx -- "$SYSPROBE"
+	assert_success
+	assert_blocked_everywhere
+	assert_line "ptrace(ATTACH)=EPERM"
+}
+
+@test "--seccomp-profile default is the same as giving nothing" {
+	run sbx --seccomp-profile default -- "$SYSPROBE"
+	assert_success
+	assert_blocked_everywhere
+}
+
+@test "the command has NoNewPrivs 1 and Seccomp 2 (filter mode)" {
+	run sbx -- "$PROBE" caps
+	assert_success
+	assert_line "NoNewPrivs:	1"
+	assert_line "Seccomp:	2"
+}
+
+@test "--seccomp-profile none installs no filter and lets the calls reach the kernel" {
+	local line
+	run sbx --seccomp-profile none -- "$PROBE" caps
+	assert_success
+	assert_line "NoNewPrivs:	1"
+	assert_line "Seccomp:	0"
+	run sbx --seccomp-profile none -- "$SYSPROBE"
+	assert_success
+	assert_line "keyctl=EOPNOTSUPP"
+	assert_line "ioctl(TIOCSTI)=EBADF"
+	assert_line "ioctl(TIOCSTI|0xdeadbeef<<32)=EBADF"
+	assert_line "clone3=EINVAL"
+	assert_line "ptrace(ATTACH)=OK"
+	for line in "${CONTROLS[@]}"; do
+		assert_line "$line"
+	done
+}
+
+@test "devel allows ptrace, perf_event_open and personality, and keeps the rest" {
+	run sbx --seccomp-profile devel -- "$SYSPROBE"
+	assert_success
+	assert_line "ptrace(ATTACH)=OK"
+	assert_line "ptrace=ESRCH"
+	refute_line "perf_event_open=EPERM"
+	assert_line "personality(ADDR_NO_RANDOMIZE)=OK"
+	assert_line "keyctl=EPERM"
+	assert_line "ioctl(TIOCSTI|0xdeadbeef<<32)=EPERM"
+	assert_line "unshare(CLONE_NEWUSER)=EPERM"
+	assert_line "clone3=ENOSYS"
+}
+
+@test "a permissive filter installed inside cannot undo the profile" {
+	run sbx -- "$SYSPROBE" stacked
+	assert_success
+	assert_line "stacked=OK"
+	assert_blocked_everywhere
+}
+
+@test "unshare -U fails inside the sandbox" {
+	run sbx -- unshare -U true
+	assert_status 1
+	assert_output_contains "Operation not permitted"
+	run sbx -- unshare -U --map-root-user true
+	assert_status 1
+}
+
+@test "unshare -U inside works with --seccomp-profile none: it is the filter that refuses" {
+	run sbx --seccomp-profile none -- unshare -U true
+	[[ $status -eq 0 ]] || skip "this kernel refuses nested user namespaces by itself"
+	assert_success
+}
+
+@test "a policy file is compiled at run time and applied" {
+	local pol
+	pol=$(policy_file mine.policy $'# mine\ndefault allow\nkeyctl add_key: errno EACCES\nioctl: errno EXDEV if arg1 & 0xffffffff == TIOCSTI\n')
+	run sbx --seccomp-profile "$pol" -- "$SYSPROBE"
+	assert_success
+	assert_line "keyctl=EACCES"
+	assert_line "add_key=EACCES"
+	assert_line "ioctl(TIOCSTI|0xdeadbeef<<32)=EXDEV"
+	refute_line "bpf=EPERM"
+}
+
+@test "a policy file can build on a built-in profile with @include" {
+	local pol
+	pol=$(policy_file relaxed.policy $'@include default\nkeyctl: allow\n')
+	run sbx --seccomp-profile "$pol" -- "$SYSPROBE"
+	assert_success
+	assert_line "keyctl=EOPNOTSUPP"
+	assert_line "bpf=EPERM"
+	assert_line "clone3=ENOSYS"
+}
+
+# run_bad_policy TEXT: runs a sandbox with TEXT as its policy file, keeping
+# stderr apart; the command would print its capabilities.
+run_bad_policy() {
+	BAD=$(policy_file bad.policy "$1")
+	host_snapshot
+	run --separate-stderr sbx --seccomp-profile "$BAD" -- "$PROBE" caps
+}
+
+# assert_policy_error WHERE MESSAGE: exit 125, one line with
+# "BAD:WHERE: MESSAGE", the command never ran, nothing left on the host.
+assert_policy_error() {
+	assert_setup_error "$BAD:$1: $2"
+	if [[ -n $output ]]; then
+		echo "the command ran" >&2
+		show_run
+		return 1
+	fi
+	host_unchanged
+}
+
+@test "policy errors: FILE:LINE:COL, exit 125, nothing started" {
+	run_bad_policy $'default allow\n\nkeyctll: errno EPERM\n'
+	assert_policy_error 3:1 "unknown system call 'keyctll'"
+	run_bad_policy $'default allow\nioctl: errno EPERM if arg1 == TIOCSTX\n'
+	assert_policy_error 2:31 "unknown constant 'TIOCSTX'"
+	run_bad_policy $'default allow\nclose: errno EPERM if arg0 => 1\n'
+	assert_policy_error 2:28 "bad operator '=>'"
+	run_bad_policy $'default allow\nclose: errno EPERM if arg0 & 0xff != 1\n'
+	assert_policy_error 2:35 "a masked comparison takes =="
+	run_bad_policy $'default allow\nclose: deny\n'
+	assert_policy_error 2:8 "unknown action 'deny'"
+}
+
+@test "policy errors: include loops and a missing include name where they are" {
+	run_bad_policy $'default allow\n@include bad.policy\n'
+	assert_policy_error 2:10 "include loop"
+	run_bad_policy $'@include nope.policy\n'
+	assert_policy_error 1:10 "@include"
+	assert_one_error_line "No such file or directory"
+}
+
+@test "policy errors: a file over 1 MiB is refused" {
+	local big
+	big=$(fixture_dir)/big.policy
+	{
+		echo "default allow"
+		head -c 1100000 /dev/zero | tr '\0' '#'
+	} >"$big"
+	chmod a+r "$big"
+	run --separate-stderr sbx --seccomp-profile "$big" -- "$PROBE" caps
+	assert_setup_error "larger than 1 MiB"
+	assert_output_equals ""
+}
+
+@test "an unknown profile name is an error that lists the built-in ones" {
+	run --separate-stderr sbx --seccomp-profile defualt -- true
+	assert_setup_error defualt
+	assert_one_error_line "default, devel, none"
+}
+
+# bpf_size FILE: the size of FILE, which must be whole BPF instructions.
+bpf_size() {
+	local size
+	size=$(stat -c %s "$1")
+	if ((size == 0 || size % 8 != 0)); then
+		echo "$1: $size bytes, not whole 8-byte instructions" >&2
+		return 1
+	fi
+	echo "$size"
+}
+
+@test "--seccomp-export writes whole BPF instructions and exits 0" {
+	local dir
+	dir=$(fixture_dir)
+	"$SANDBOX" --seccomp-export default >"$dir/default.bpf"
+	bpf_size "$dir/default.bpf"
+	"$SANDBOX" --seccomp-export devel >"$dir/devel.bpf"
+	bpf_size "$dir/devel.bpf"
+	run cmp -s "$dir/default.bpf" "$dir/devel.bpf"
+	assert_status 1
+}
+
+@test "--seccomp-export of a policy file, and of none (nothing to export: 125)" {
+	local pol dir
+	dir=$(fixture_dir)
+	pol=$(policy_file p.policy $'default allow\nkeyctl: errno EPERM\n')
+	"$SANDBOX" --seccomp-export "$pol" >"$dir/p.bpf"
+	bpf_size "$dir/p.bpf"
+	run --separate-stderr "$SANDBOX" --seccomp-export none
+	assert_setup_error none
+	run --separate-stderr "$SANDBOX" --seccomp-export "$(policy_file bad.policy $'default allow\nx: allow\n')"
+	assert_setup_error "bad.policy:2:1: unknown system call 'x'"
+}
+
+@test "--seccomp-export default | bwrap --seccomp 3 blocks the same calls" {
+	[[ -x /usr/bin/bwrap ]] || skip "no /usr/bin/bwrap"
+	local ours
+	run sbx -- "$SYSPROBE"
+	assert_success
+	ours=$output
+	run bash -c '"$1" --seccomp-export default |
+		/usr/bin/bwrap --ro-bind "$2" "$2" --seccomp 3 -- "$3" 3<&0 </dev/null' \
+		_ "$SANDBOX" "$TESTROOT" "$SYSPROBE"
+	assert_success
+	assert_blocked_everywhere
+	assert_output_equals "$ours"
+}
+
+# in_pty COMMAND: runs the shell command line in a new pseudo-terminal.
+in_pty() {
+	run timeout -k 5 "$SBX_TIMEOUT" script -qec "$1" /dev/null </dev/null
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+}
+
+@test "TIOCSTI through a real terminal injects nothing, with or without garbage in the upper 32 bits" {
+	local cmd="${SBX[*]} -- $SYSPROBE tiocsti INJECTED"
+	in_pty "$cmd"
+	assert_line "tiocsti=EPERM"
+	assert_line "pending=[]"
+	in_pty "$cmd hi"
+	assert_line "tiocsti=EPERM"
+	assert_line "pending=[]"
+}
+
+@test "TIOCSTI injection is what the probe detects without the filter" {
+	in_pty "${SBX[*]} --seccomp-profile none -- $SYSPROBE tiocsti INJECTED"
+	[[ $output != *"tiocsti=EIO"* ]] || skip "TIOCSTI disabled by dev.tty.legacy_tiocsti"
+	assert_line "tiocsti=OK"
+	assert_line "pending=[INJECTED]"
+}
+
+@test "an interactive shell in the sandbox keeps job control" {
+	local input='set -o | grep "^monitor"; sleep 0.3 & jobs; fg; echo fg-status=$?; exit'
+	run timeout -k 5 "$SBX_TIMEOUT" script -qec "${SBX[*]} -- /bin/bash --norc --noprofile -i" /dev/null <<<"$input"
+	output=${output//$'\r'/}
+	assert_output_contains "fg-status=0"
+	assert_output_contains "sleep 0.3"
+	if [[ $output == *"no job control"* || $output == *"cannot set terminal process group"* ||
+		! $output =~ monitor[[:space:]]+on ]]; then
+		echo "the shell lost job control" >&2
+		show_run
+		return 1
+	fi
+}
