@@ -226,9 +226,10 @@ static int check_pending(struct argp_state *st, int key)
 {
   struct cli_state *cs = st->input;
 
-  if (cs->perms_pending && !has_key(takes_perms, ARRAY_SIZE(takes_perms), key))
+  /* The two modifiers may come in either order before their op. */
+  if (cs->perms_pending && key != K_SIZE && !has_key(takes_perms, ARRAY_SIZE(takes_perms), key))
     return fail(st, "--perms must be followed by an option that creates a file");
-  if (cs->size_pending && key != K_TMPFS)
+  if (cs->size_pending && key != K_PERMS && key != K_TMPFS)
     return fail(st, "--size must be followed by --tmpfs");
   if (cs->n_layers && !has_key(takes_layers, ARRAY_SIZE(takes_layers), key))
     return fail(st, "--overlay-src must be followed by another --overlay-src or by "
@@ -619,7 +620,8 @@ static int check_end(struct cli_state *cs)
   struct argp_state st = { .input = cs };
   if (check_pending(&st, 0))
     return -1;
-  if (!cs->plan->argv || !cs->plan->argv[0])
+  /* --seccomp-export prints and exits: it runs nothing. */
+  if ((!cs->plan->argv || !cs->plan->argv[0]) && !cs->plan->seccomp_export)
     return sbx_fail(cs->err, 0, "No command specified (see --help)");
   return 0;
 }

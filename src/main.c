@@ -5,6 +5,7 @@
 #include "error.h"
 #include "launch.h"
 #include "plan.h"
+#include "seccomp.h"
 #include "util.h"
 
 #include <signal.h>
@@ -45,6 +46,8 @@ static int run(int argc, char **argv, pid_t caller, struct plan *plan, struct sb
   r = cli_parse(argc, argv, plan, e);
   if (r != CLI_RUN)
     return r == CLI_EXIT_OK ? 0 : -1;
+  if (plan->seccomp_export)
+    return seccomp_export(plan->seccomp_export, STDOUT_FILENO, e) < 0 ? -1 : 0;
   if (plan_finish(plan, e) < 0 || plan_check(plan, e) < 0)
     return -1;
   return launch(plan, caller, e);

@@ -53,8 +53,8 @@ void plan_add_lock_file(struct plan *p, const char *path)
 
 void plan_add_seccomp_fd(struct plan *p, int fd)
 {
-  xgrow(&p->seccomp, &p->cap_seccomp, p->n_seccomp + 1, sizeof *p->seccomp);
-  p->seccomp[p->n_seccomp++] = (struct bpf_prog){ NULL, 0, fd };
+  xgrow(&p->seccomp_fds, &p->cap_seccomp_fds, p->n_seccomp_fds + 1, sizeof *p->seccomp_fds);
+  p->seccomp_fds[p->n_seccomp_fds++] = fd;
 }
 
 /* Compares two sandbox paths component by component, so "/proc/",
@@ -338,41 +338,52 @@ static void resolve_try_namespaces(struct plan *p)
 
 /* A raw classic-BPF program: whole sock_filter records, at most the
  * kernel's BPF_MAXINSNS (4096) of them. */
-static int read_bpf(struct bpf_prog *prog, const char *option, struct sbx_error *e)
+#define BPF_MAX_BYTES (4096 * 8)
+
+static int read_bpf(int fd, const char *option, struct sbx_bpf *out, struct sbx_error *e)
 {
-  unsigned char *buf = xmalloc(4096 * 8 + 1);
+  unsigned char *buf = xmalloc(BPF_MAX_BYTES + 1);
   size_t n = 0;
   ssize_t r;
 
-  while ((r = read(prog->fd, buf + n, 4096 * 8 + 1 - n)) != 0) {
+  while (n <= BPF_MAX_BYTES && (r = read(fd, buf + n, BPF_MAX_BYTES + 1 - n)) != 0) {
     if (r < 0 && errno == EINTR)
       continue;
     if (r < 0) {
       free(buf);
-      return sbx_fail(e, errno, "--%s %d: read", option, prog->fd);
+      return sbx_fail(e, errno, "--%s %d: read", option, fd);
     }
     n += (size_t)r;
-    if (n > 4096 * 8)
-      break;
   }
-  close(prog->fd);
-  if (n == 0 || n % 8 != 0 || n > 4096 * 8) {
+  close(fd);
+  if (n == 0 || n % 8 != 0 || n > BPF_MAX_BYTES) {
     free(buf);
     return sbx_fail(e, EINVAL, "--%s %d: invalid seccomp data, must be a non-empty "
-                    "multiple of 8 bytes, at most 4096 instructions", option, prog->fd);
+                    "multiple of 8 bytes, at most 4096 instructions", option, fd);
   }
-  prog->data = buf;
-  prog->len = n;
+  *out = (struct sbx_bpf){ buf, n };
   return 0;
 }
 
+/* The --seccomp-profile program comes first, so that on a tie the
+ * caller's own --seccomp/--add-seccomp-fd programs, installed after it,
+ * decide the errno. */
 static int read_seccomp_programs(struct plan *p, struct sbx_error *e)
 {
+  const char *option = p->add_seccomp_given ? "add-seccomp-fd" : "seccomp";
+  struct sbx_bpf f;
+
   if (p->seccomp_fd >= 0)
     plan_add_seccomp_fd(p, p->seccomp_fd);
-  for (size_t i = 0; i < p->n_seccomp; i++) {
-    if (read_bpf(&p->seccomp[i], p->add_seccomp_given ? "add-seccomp-fd" : "seccomp", e) < 0)
+  if (seccomp_profile_get(p->seccomp_profile, &f, e) < 0)
+    return -1;
+  xgrow(&p->seccomp, &p->cap_seccomp, p->n_seccomp_fds + 1, sizeof *p->seccomp);
+  if (f.len)
+    p->seccomp[p->n_seccomp++] = f;
+  for (size_t i = 0; i < p->n_seccomp_fds; i++) {
+    if (read_bpf(p->seccomp_fds[i], option, &p->seccomp[p->n_seccomp], e) < 0)
       return -1;
+    p->n_seccomp++;
   }
   return 0;
 }

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "seccomp.h"
+
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -117,9 +119,12 @@ struct plan {
   uint64_t caps; /* the kept set (plan_finish) */
   bool caps_untouched; /* bwrap, real root, no --cap-*: leave the sets alone */
 
-  /* Raw classic-BPF programs, in the order they are installed. */
-  struct bpf_prog { unsigned char *data; size_t len; int fd; } *seccomp;
+  /* Raw classic-BPF programs, in the order they are installed: the
+   * profile's, then those read from --add-seccomp-fd or --seccomp fds. */
+  struct sbx_bpf *seccomp;
   size_t n_seccomp, cap_seccomp;
+  int *seccomp_fds;
+  size_t n_seccomp_fds, cap_seccomp_fds;
   int seccomp_fd;            /* --seccomp (one program, last wins) */
   bool add_seccomp_given;    /* --add-seccomp-fd */
   const char *seccomp_profile; /* --seccomp-profile; NULL = personality default */

@@ -6,6 +6,7 @@
  * also holds --lock-file locks and the --sync-fd there. */
 #include "error.h"
 #include "sandbox.h"
+#include "seccomp.h"
 #include "util.h"
 
 #include <errno.h>
@@ -91,7 +92,7 @@ void reaper_run(const struct child_args *a, pid_t command)
   siginfo_t si;
 
   close_inherited(a);
-  if (filters_install(a->filters, a->n_filters, &e) < 0)
+  if (seccomp_install_all(a->filters, a->n_filters, &e) < 0)
     _exit(SBX_EXIT_SETUP);
 
   /* The signals arrive blocked from the launcher (see launch.c), so none

@@ -32,7 +32,7 @@ struct child_args {
   gid_t outer_gid;
   /* Seccomp programs, loaded before clone so that reading a policy can
    * fail before anything exists. */
-  struct bpf_prog *filters;
+  const struct sbx_bpf *filters;
   size_t n_filters;
 };
 
@@ -64,8 +64,6 @@ int netns_loopback_up(struct sbx_error *e);
 /* mounts.c: builds the new root from the ops and pivots into it. */
 int mounts_build_root(const struct plan *p, struct sbx_error *e);
 
-/* seccomp programs (seccompload.c) */
-int filters_install(const struct bpf_prog *f, size_t n, struct sbx_error *e);
 
 /* command.c: runs in the process that becomes the command. */
 void command_exec(const struct plan *p, const struct exec_ctx *x) __attribute__((noreturn));

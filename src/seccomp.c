@@ -99,12 +99,24 @@ int seccomp_install(const struct sbx_bpf *f, struct sbx_error *e)
   prog.filter = (struct sock_filter *)f->data;
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
     return 0;
-  if (errno != ENOSYS)
-    return sbx_fail(e, errno, "seccomp(SECCOMP_SET_MODE_FILTER)");
+  if (errno != ENOSYS) {
+    sbx_fail(e, errno, "seccomp(SECCOMP_SET_MODE_FILTER)");
+    if (errno == EINVAL)
+      sbx_hint(e, "the kernel needs CONFIG_SECCOMP_FILTER, and the program must be valid BPF");
+    return -1;
+  }
   /* Kernels before 3.17 have only the prctl. */
   if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0)
     return 0;
   return sbx_fail(e, errno, "prctl(PR_SET_SECCOMP)");
+}
+
+int seccomp_install_all(const struct sbx_bpf *f, size_t n, struct sbx_error *e)
+{
+  for (size_t i = 0; i < n; i++)
+    if (seccomp_install(&f[i], e) < 0)
+      return -1;
+  return 0;
 }
 
 int seccomp_export(const char *name_or_path, int fd, struct sbx_error *e)

@@ -29,6 +29,9 @@ int seccomp_profile_get(const char *name_or_path, struct sbx_bpf *out, struct sb
  * set.  len 0 installs nothing.  Safe after fork: no allocation. */
 int seccomp_install(const struct sbx_bpf *f, struct sbx_error *e);
 
+/* Installs n filters in order (see plan.h for the order). */
+int seccomp_install_all(const struct sbx_bpf *f, size_t n, struct sbx_error *e);
+
 /* Writes the raw BPF of a profile to fd (--seccomp-export).  A profile that
  * installs no filter (none) has nothing to export: that is an error. */
 int seccomp_export(const char *name_or_path, int fd, struct sbx_error *e);

@@ -46,6 +46,7 @@ prepare_root() {
   cp "$builddir/src/sandbox" "$testroot/sandbox"
   ln -s sandbox "$testroot/bwrap"
   cc -O2 -Wall -static -o "$testroot/probe" "$srcdir/tests/probe/probe.c" || exit 1
+  cc -O2 -Wall -static -o "$testroot/sysprobe" "$srcdir/tests/probe/sysprobe.c" || exit 1
   cp -r "$srcdir/tests/integration" "$testroot/integration"
   mkdir "$testroot/fixtures"
   if [ "$(id -u)" = 0 ]; then
