@@ -200,7 +200,6 @@ static int open_channels(struct monitor *m, struct child_args *a, struct sbx_err
 
   forwarded_signals(&fwd);
   sigaddset(&fwd, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &fwd, NULL);
   m->sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
   if (m->sigfd < 0)
     return sbx_fail(e, errno, "signalfd");

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "launch.h"
 #include "plan.h"
+#include "sandbox.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -78,6 +79,10 @@ int main(int argc, char **argv)
 
   /* The caller may ignore SIGCHLD; waitpid() would then see nothing. */
   signal(SIGCHLD, SIG_DFL);
+  /* Signals to forward are held from the first moment: one that comes
+   * during setup is passed on once the sandbox exists, instead of killing
+   * the launcher half-way. */
+  block_forwarded_signals();
   if (refuse_privileged_install(&e) < 0 || ensure_stdio(&e) < 0) {
     sbx_error_print(&e);
     return error_status(&plan, &e);

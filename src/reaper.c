@@ -24,6 +24,14 @@ void forwarded_signals(sigset_t *set)
     sigaddset(set, sigs[i]);
 }
 
+void block_forwarded_signals(void)
+{
+  sigset_t set;
+  forwarded_signals(&set);
+  sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 int status_to_exit(int wstatus)
 {
   if (WIFSIGNALED(wstatus))

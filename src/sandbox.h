@@ -73,6 +73,8 @@ void reaper_run(const struct child_args *a, pid_t command) __attribute__((noretu
 
 /* The signals the launcher and the reaper pass on to the command. */
 void forwarded_signals(sigset_t *set);
+/* Blocks them and SIGCHLD; the launcher and the reaper read them instead. */
+void block_forwarded_signals(void);
 /* Exit status for a wait() status: the code, or 128+N for signal N. */
 int status_to_exit(int wstatus);
 

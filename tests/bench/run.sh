@@ -35,11 +35,11 @@ quick=${BENCH_QUICK:-0}
 # Rounds per case: every command of a case runs once per round.
 rounds_small=200      # 0, 10, 100 binds, /bin/true, unshare
 rounds_1000=20        # 1000 binds (bubblewrap 0.8 needs about 1 s each)
-rounds_hostmnt=50     # 0 and 1000 extra host mounts
-rounds_pair=10        # batches of 200 launches, two at a time
+rounds_hostmnt=200    # 0 and 1000 extra host mounts
+rounds_pair=20        # batches of 200 launches, two at a time
 rounds_mem=5          # memory samples per launcher
 if [ "$quick" = 1 ]; then
-	rounds_small=20 rounds_1000=3 rounds_hostmnt=5 rounds_pair=2 rounds_mem=2
+	rounds_small=20 rounds_1000=3 rounds_hostmnt=20 rounds_pair=2 rounds_mem=2
 fi
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -94,6 +94,7 @@ fi
 uid=$(id -u "$user")
 gid=$(id -g "$user")
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d /var/tmp/sandbox-bench.XXXXXX)
 chmod 755 "$work"
 install -m 755 "$sandbox_bin" "$work/sandbox"
@@ -363,8 +364,8 @@ total_failed=0
 for l in "${!TF[@]}"; do
 	total_failed=$((total_failed + TF[$l]))
 done
-bwrap_version='not installed'
-[ -x "$bwrap" ] && bwrap_version=$("$bwrap" --version 2>/dev/null | head -n1)
+bwrap_version='bwrap not installed'
+[ -x "$bwrap" ] && bwrap_version=$("$bwrap" --version 2>/dev/null | head -n1 || true)
 bwrap_note=
 if [ "${bwrap_failed:-0}" = 1 ]; then
 	bwrap_note="$bwrap could not start a sandbox here: its columns are skipped (—)."
@@ -383,7 +384,7 @@ mkdir -p "$(dirname "$results")"
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $("$sbx" --version | head -n1);" \
 		"$bwrap_version; kernel $(uname -r);" \
 		"$(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo));" \
-		"load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+		"load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 	[ -n "$bwrap_note" ] && { echo; echo "$bwrap_note"; }
 	[ "$quick" = 1 ] && { echo; echo "BENCH_QUICK=1: a tenth of the usual runs."; }
 	echo
@@ -433,9 +434,9 @@ mkdir -p "$(dirname "$results")"
 	echo
 	echo "Cost per bind, (median at 1000 − median at 0) / 1000:" \
 		"sandbox $(slope sbx0 sbx1000 1000) µs, bwrap $(slope bwrap0 bwrap1000 1000) µs." \
-		"sandbox with 1000 binds over the minimal one:" \
+		"sandbox with 1000 binds: $(ms "${TMED[sbx1000]}") ms in all," \
 		"$(awk -v a="${TMED[sbx0]}" -v b="${TMED[sbx1000]}" 'BEGIN {printf "%.1f", (b - a) / 1000}') ms" \
-		"(SPEC §5: 1000 binds in under 30 ms)."
+		"more than without (SPEC §5: 1000 binds in under 30 ms)."
 	echo
 	echo "![launch time against binds]($(basename "$plot"))"
 	echo
@@ -501,14 +502,15 @@ if command -v gnuplot >/dev/null; then
 		echo
 	done >"$dat"
 	floor=$(awk -v a="${TMED[unshare]}" 'BEGIN {printf "%.4f", a / 1000}')
-	bw_plot=", '$dat' using 0:5:6:7 with yerrorlines lw 2 pt 5 lc rgb '#c0392b' title 'bwrap $($bwrap --version 2>/dev/null | awk '{print $2}')'"
-	[ "$have_bwrap" = 1 ] || bw_plot=
+	bw_plot=
+	[ "$have_bwrap" = 1 ] &&
+		bw_plot=", '$dat' using 0:5:6:7 with yerrorlines lw 2 pt 5 lc rgb '#c0392b' title '$bwrap_version'"
 	mkdir -p "$(dirname "$plot")"
 	gnuplot <<-EOF
 		set terminal pngcairo size 900,600 font ',11'
 		set output '$plot'
 		set title 'Launch time against extra --ro-bind (median, bars min–max)'
-		set xlabel 'extra --ro-bind /usr /mN'
+		set xlabel 'extra --ro-bind /usr /mN (categories, not to scale)'
 		set ylabel 'launch time, ms (log scale)'
 		set logscale y
 		set grid ytics mytics

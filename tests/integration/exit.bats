@@ -81,9 +81,12 @@ start_in_background() {
 }
 
 @test "SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH sent to the launcher reach the command" {
-	local out sig
-	out=$(fixture_dir)/out
+	local out sig dir
+	dir=$(fixture_dir)
 	for sig in INT HUP QUIT USR1 USR2 WINCH; do
+		# A fresh file each time: the background redirection that would
+		# truncate a reused one may run after the wait below has begun.
+		out=$dir/out-$sig
 		start_in_background "$out" "${SBX[@]}" -- "$PROBE" catch
 		wait_for_file_line "$out" ready || { kill -KILL "$BG_PID"; false; }
 		kill -s "$sig" "$BG_PID"
