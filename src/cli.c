@@ -227,9 +227,10 @@ static int check_pending(struct argp_state *st, int key)
   struct cli_state *cs = st->input;
 
   /* The two modifiers may come in either order before their op. */
-  if (cs->perms_pending && key != K_SIZE && !has_key(takes_perms, ARRAY_SIZE(takes_perms), key))
+  if (cs->perms_pending && key != K_SIZE && key != K_PERMS &&
+      !has_key(takes_perms, ARRAY_SIZE(takes_perms), key))
     return fail(st, "--perms must be followed by an option that creates a file");
-  if (cs->size_pending && key != K_PERMS && key != K_TMPFS)
+  if (cs->size_pending && key != K_PERMS && key != K_SIZE && key != K_TMPFS)
     return fail(st, "--size must be followed by --tmpfs");
   if (cs->n_layers && !has_key(takes_layers, ARRAY_SIZE(takes_layers), key))
     return fail(st, "--overlay-src must be followed by another --overlay-src or by "

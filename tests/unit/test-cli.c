@@ -191,8 +191,93 @@ static void test_defaults(void)
      "--hostname without a uts namespace refused");
 }
 
+static void test_modifiers(void)
+{
+  ok(PARSE("--perms", "0700", "--size", "4096", "--tmpfs", "/t", "true") == CLI_RUN &&
+         plan.n_ops == 1 && plan.ops[0].perms == 0700 && plan.ops[0].size == 4096 &&
+         (plan.ops[0].flags & (OPF_PERMS | OPF_SIZE)) == (OPF_PERMS | OPF_SIZE),
+     "--perms and --size apply to the next --tmpfs");
+  ok(PARSE("--size", "0x1000", "--perms", "01777", "--tmpfs", "/t", "true") == CLI_RUN &&
+         plan.ops[0].size == 4096 && plan.ops[0].perms == 01777,
+     "either order, hexadecimal size");
+  ok(PARSE("--perms", "0700", "--dir", "/a", "--dir", "/b", "true") == CLI_RUN &&
+         (plan.ops[0].flags & OPF_PERMS) && !(plan.ops[1].flags & OPF_PERMS),
+     "--perms applies to the next op only");
+  ok(PARSE("--perms", "0700", "--perms", "0700", "--dir", "/a", "true") < 0, "--perms twice refused");
+  is_str(err.msg, "--perms given twice for the same action", "its message");
+  ok(PARSE("--perms", "0700", "--bind", "/a", "/b", "true") < 0, "--perms before --bind refused");
+  ok(PARSE("--perms", "0700", "true") < 0, "--perms before the command refused");
+  ok(PARSE("--size", "4096", "--dir", "/a", "true") < 0, "--size before --dir refused");
+  is_str(err.msg, "--size must be followed by --tmpfs", "its message");
+  ok(PARSE("--perms", "8", "--dir", "/a", "true") < 0, "--perms 8 (not octal) refused");
+  ok(PARSE("--perms", "17777", "--dir", "/a", "true") < 0, "--perms above 07777 refused");
+  const char *bad_sizes[] = { "0", "123bogus", "", "-1", "18446744073709551616", "0x" };
+  for (size_t i = 0; i < ARRAY_SIZE(bad_sizes); i++)
+    ok(PARSE("--size", (char *)bad_sizes[i], "--tmpfs", "/t", "true") < 0, "--size '%s' refused",
+       bad_sizes[i]);
+}
+
+static void test_overlay(void)
+{
+  ok(PARSE("--overlay-src", "/a", "--overlay-src", "/b", "--overlay", "/rw", "/w", "/o", "true") ==
+         CLI_RUN && plan.n_ops == 1 && plan.ops[0].kind == OP_OVERLAY &&
+         plan.ops[0].n_layers == 2 && plan.ops[0].overlay == OVERLAY_RW,
+     "--overlay takes the pending layers");
+  is_str(plan.ops[0].src, "/rw", "upper dir");
+  is_str(plan.ops[0].workdir, "/w", "work dir");
+  is_str(plan.ops[0].dest, "/o", "destination");
+  ok(PARSE("--overlay", "/rw", "/w", "/o", "true") < 0, "--overlay without --overlay-src refused");
+  ok(PARSE("--overlay-src", "/a", "--ro-overlay", "/o", "true") < 0,
+     "--ro-overlay with one layer refused");
+  ok(PARSE("--overlay-src", "/a", "--dir", "/x", "true") < 0,
+     "--overlay-src followed by another op refused");
+  ok(PARSE("--overlay-src", "/a", "--tmp-overlay", "/o", "--tmp-overlay", "/p", "true") < 0,
+     "layers are used up by one overlay");
+}
+
+static void test_bwrap_options(void)
+{
+  ok(PARSE("--seccomp", "3", "--add-seccomp-fd", "4", "true") < 0,
+     "--seccomp then --add-seccomp-fd refused");
+  ok(PARSE("--add-seccomp-fd", "4", "--seccomp", "3", "true") < 0,
+     "--add-seccomp-fd then --seccomp refused");
+  ok(PARSE("--argv0", "a", "--argv0", "b", "true") < 0, "--argv0 twice refused");
+  ok(PARSE("--exec-label", "x", "true") < 0 && strstr(err.msg, "not supported"),
+     "--exec-label: not supported without SELinux");
+  ok(PARSE("--cap-add", "CAP_NET_RAW", "--cap-add", "cap_sys_admin", "--cap-drop", "CAP_NET_RAW",
+           "true") == CLI_RUN &&
+         plan.caps_on == (UINT64_C(1) << 21) && plan.caps_off == (UINT64_C(1) << 13),
+     "--cap-add and --cap-drop fold in order");
+  ok(PARSE("--cap-add", "CAP_BOGUS", "true") < 0, "unknown capability refused");
+  ok(PARSE("--info-fd", "-1", "true") < 0, "fd -1 refused");
+  ok(PARSE("--sync-fd", "0a", "true") < 0, "fd 0a refused");
+  ok(PARSE("--unshare-all", "--share-net", "true") == CLI_RUN &&
+         plan.ns_unshare == (NS_ALL & ~NS_NET & ~NS_MOUNT) && (plan.ns_try & NS_USER),
+     "--unshare-all then --share-net; user and cgroup are -try");
+  ok(PARSE("--seccomp-export", "default") == CLI_RUN, "--seccomp-export needs no command");
+}
+
+static void test_args_fd(void)
+{
+  int fds[2];
+  static const char data[] = "--dir\0/from-fd\0--setenv\0A\0B\0";
+  ok(pipe(fds) == 0 && write(fds[1], data, sizeof data - 1) == (ssize_t)(sizeof data - 1),
+     "pipe for --args");
+  close(fds[1]);
+  char fd[16];
+  snprintf(fd, sizeof fd, "%d", fds[0]);
+  ok(PARSE("--args", fd, "--dir", "/after", "true") == CLI_RUN && plan.n_ops == 2 &&
+         strcmp(plan.ops[0].dest, "/from-fd") == 0 && strcmp(plan.ops[1].dest, "/after") == 0 &&
+         plan.n_env == 1,
+     "--args splices NUL-separated words in place");
+}
+
 int main(void)
 {
+  test_modifiers();
+  test_overlay();
+  test_bwrap_options();
+  test_args_fd();
   test_numbers();
   test_binds();
   test_words();
