@@ -4,6 +4,7 @@
 #include "caps.h"
 #include "error.h"
 #include "sandbox.h"
+#include "seccomp.h"
 #include "util.h"
 
 #include <errno.h>
@@ -118,6 +119,8 @@ static int step_privileges(const struct child_args *a, struct sbx_error *e)
     return -1;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return sbx_fail(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+  if (a->filters_early)
+    return seccomp_install_all(a->filters, a->n_filters, e);
   return 0;
 }
 

@@ -100,7 +100,7 @@ void reaper_run(const struct child_args *a, pid_t command)
   siginfo_t si;
 
   close_inherited(a);
-  if (seccomp_install_all(a->filters, a->n_filters, &e) < 0)
+  if (!a->filters_early && seccomp_install_all(a->filters, a->n_filters, &e) < 0)
     _exit(SBX_EXIT_SETUP);
 
   /* The signals arrive blocked from the launcher (see launch.c), so none

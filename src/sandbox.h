@@ -34,6 +34,7 @@ struct child_args {
    * fail before anything exists. */
   const struct sbx_bpf *filters;
   size_t n_filters;
+  bool filters_early; /* installed once, before the fork (child.c) */
 };
 
 /* What the command gets back from the caller's state once setup is over. */

@@ -185,11 +185,13 @@ fi
 # its own (nothing propagates to the host), one with 1000 extra tmpfs mounts
 # under $work/hostmounts and one without.  Each launch joins one of them, so
 # both cases are interleaved in the same run.  The namespaces die with the
-# holders, which cleanup kills.
+# holders, which cleanup kills (and which get SIGKILL should this script
+# die first).
 holder_pid=
 start_holder() { # start_holder NMOUNTS; sets holder_pid
 	local n=$1 ready=$work/ready.$1 tries=0
-	unshare -m --propagation private -- /bin/bash -c '
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	setpriv --pdeathsig KILL -- unshare -m --propagation private -- /bin/bash -c '
 		set -e
 		for ((i = 1; i <= $2; i++)); do
 			mount -t tmpfs -o size=4k,mode=755 sbxbench "$1/h$i"
@@ -267,29 +269,36 @@ tree() {
 	done
 	return 0
 }
-# mem_kb PID: "PRIVATE PSS" in kB from smaps_rollup.
+# mem_kb PID: "PRIVATE DIRTY PSS" in kB from smaps_rollup, where PRIVATE is
+# Private_Clean + Private_Dirty and DIRTY is Private_Dirty alone.
 mem_kb() {
-	awk '/^Private_(Clean|Dirty):/ {priv += $2} /^Pss:/ {pss = $2}
-	     END {print priv + 0, pss + 0}' "/proc/$1/smaps_rollup"
+	awk '/^Private_(Clean|Dirty):/ {priv += $2} /^Private_Dirty:/ {dirty = $2}
+	     /^Pss:/ {pss = $2} END {print priv + 0, dirty + 0, pss + 0}' \
+		"/proc/$1/smaps_rollup"
 }
-# sample_memory LABEL PID: appends "label outside_priv total_priv total_pss
-# nprocs" for the launcher processes of the tree rooted at PID.
+# sample_memory LABEL PID: appends "label outside_priv outside_dirty
+# total_priv total_dirty total_pss nprocs" for the launcher processes of the
+# tree rooted at PID (all of it but the command).
 sample_memory() {
-	local label=$1 root=$2 tries=0 pid comm priv pss
-	local out_priv=0 tot_priv=0 tot_pss=0 n=0
+	local label=$1 root=$2 tries=0 pid comm priv dirty pss
+	local out_priv=0 out_dirty=0 tot_priv=0 tot_dirty=0 tot_pss=0 n=0
 	until tree "$root" | grep ' sleep$' >/dev/null; do
 		((++tries > 100)) && { log "$label: command did not start"; return 0; }
 		sleep 0.02
 	done
 	sleep 0.3
 	while read -r pid comm; do
-		read -r priv pss < <(mem_kb "$pid") || continue
-		[ "$pid" = "$root" ] && out_priv=$priv
+		read -r priv dirty pss < <(mem_kb "$pid") || continue
+		if [ "$pid" = "$root" ]; then
+			out_priv=$priv out_dirty=$dirty
+		fi
 		tot_priv=$((tot_priv + priv))
+		tot_dirty=$((tot_dirty + dirty))
 		tot_pss=$((tot_pss + pss))
 		n=$((n + 1))
 	done < <(tree "$root" | grep -v ' sleep$')
-	echo "$label $out_priv $tot_priv $tot_pss $n" >>"$work/out/memory"
+	echo "$label $out_priv $out_dirty $tot_priv $tot_dirty $tot_pss $n" \
+		>>"$work/out/memory"
 }
 log "launcher memory while the command sleeps, $rounds_mem samples each"
 : >"$work/out/memory"
@@ -315,7 +324,7 @@ for ((r = 0; r < rounds_mem; r++)); do
 done
 declare -A MEM
 for label in sandbox bwrap; do
-	for col in 2 3 4 5; do
+	for col in 2 3 4 5 6 7; do
 		MEM[$label.$col]=$(awk -v l="$label" -v c="$col" '$1 == l {print $c}' \
 			"$work/out/memory" | sort -n |
 			awk '{v[NR] = $1}
@@ -360,6 +369,8 @@ slope() {
 	fi
 }
 
+revision=$(git -C "$here" describe --always --dirty 2>/dev/null || true)
+[ -n "$revision" ] && revision=" (source tree at $revision)"
 total_failed=0
 for l in "${!TF[@]}"; do
 	total_failed=$((total_failed + TF[$l]))
@@ -377,15 +388,25 @@ mem_cell() { # mem_cell LABEL COL
 	[ -n "$v" ] && printf '%s' "$v" || printf '—'
 }
 
-mkdir -p "$(dirname "$results")"
+mkdir -p "$(dirname "$results")" "$(dirname "$plot")"
+results=$(cd "$(dirname "$results")" && pwd)/$(basename "$results")
+plot=$(cd "$(dirname "$plot")" && pwd)/$(basename "$plot")
+plot_ref=$plot
+[ "$(dirname "$plot")" = "$(dirname "$results")" ] && plot_ref=$(basename "$plot")
 {
 	echo "# sandbox launch benchmark"
 	echo
-	echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $("$sbx" --version | head -n1);" \
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $("$sbx" --version | head -n1)$revision;" \
 		"$bwrap_version; kernel $(uname -r);" \
 		"$(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo));" \
 		"load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 	[ -n "$bwrap_note" ] && { echo; echo "$bwrap_note"; }
+	if awk -v l="${load_start%% *}" -v n="$(nproc)" 'BEGIN {exit !(l >= n / 2)}'; then
+		echo
+		echo "Other work was running (load average ${load_start%% *} on $(nproc) CPUs" \
+			"at the start): absolute times are inflated and spreads wide; the paired" \
+			"ratios and the minima are the more telling figures."
+	fi
 	[ "$quick" = 1 ] && { echo; echo "BENCH_QUICK=1: a tenth of the usual runs."; }
 	echo
 	echo "## Method"
@@ -438,7 +459,11 @@ mkdir -p "$(dirname "$results")"
 		"$(awk -v a="${TMED[sbx0]}" -v b="${TMED[sbx1000]}" 'BEGIN {printf "%.1f", (b - a) / 1000}') ms" \
 		"more than without (SPEC §5: 1000 binds in under 30 ms)."
 	echo
-	echo "![launch time against binds]($(basename "$plot"))"
+	if command -v gnuplot >/dev/null; then
+		echo "![launch time against binds]($plot_ref)"
+	else
+		echo "(No plot: gnuplot is not installed.)"
+	fi
 	echo
 	echo "## Host mount table ($rounds_hostmnt rounds)"
 	echo
@@ -476,12 +501,15 @@ mkdir -p "$(dirname "$results")"
 	echo "\`... -- /bin/sleep 2\` in the background; Private_Clean + Private_Dirty" \
 		"and Pss from /proc/PID/smaps_rollup of the launcher's own processes," \
 		"not the command: for sandbox the launcher outside and the pid-1 reaper," \
-		"for bwrap its monitor outside and its pid 1."
+		"for bwrap its monitor outside and its pid 1. Private_Clean counts" \
+		"file pages that no other process maps at that moment, so it drops" \
+		"while other copies of the same binary run; Private_Dirty (the" \
+		"process's own written memory) does not depend on that."
 	echo
-	echo "| launcher | outside launcher, private kB | all launcher processes, private kB | all launcher processes, Pss kB | processes |"
+	echo "| launcher | outside launcher: private kB (dirty) | all launcher processes: private kB (dirty) | all launcher processes, Pss kB | processes |"
 	echo "| --- | ---: | ---: | ---: | ---: |"
 	for l in sandbox bwrap; do
-		echo "| $l | $(mem_cell $l 2) | $(mem_cell $l 3) | $(mem_cell $l 4) | $(mem_cell $l 5) |"
+		echo "| $l | $(mem_cell $l 2) ($(mem_cell $l 3)) | $(mem_cell $l 4) ($(mem_cell $l 5)) | $(mem_cell $l 6) | $(mem_cell $l 7) |"
 	done
 } >"$results"
 
@@ -504,9 +532,8 @@ if command -v gnuplot >/dev/null; then
 	floor=$(awk -v a="${TMED[unshare]}" 'BEGIN {printf "%.4f", a / 1000}')
 	bw_plot=
 	[ "$have_bwrap" = 1 ] &&
-		bw_plot=", '$dat' using 0:5:6:7 with yerrorlines lw 2 pt 5 lc rgb '#c0392b' title '$bwrap_version'"
-	mkdir -p "$(dirname "$plot")"
-	gnuplot <<-EOF
+		bw_plot=", '$dat' using (\$0 + 0.04):5:6:7 with yerrorlines lw 2 pt 5 lc rgb '#c0392b' title '$bwrap_version'"
+	if gnuplot <<-EOF; then
 		set terminal pngcairo size 900,600 font ',11'
 		set output '$plot'
 		set title 'Launch time against extra --ro-bind (median, bars min–max)'
@@ -519,7 +546,10 @@ if command -v gnuplot >/dev/null; then
 		plot '$dat' using 0:2:3:4:xtic(1) with yerrorlines lw 2 pt 7 lc rgb '#1f77b4' title 'sandbox'$bw_plot, \
 		     $floor with lines dt 2 lc rgb '#555555' title 'unshare -Urmpiun --fork /bin/true'
 	EOF
-	log "plot: $plot"
+		log "plot: $plot"
+	else
+		log "gnuplot failed: no plot"
+	fi
 else
 	log "gnuplot missing: no plot"
 fi

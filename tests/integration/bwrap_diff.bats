@@ -367,6 +367,19 @@ setup() {
 	bw_compare_fails -- --perms 8 --dir /x true
 }
 
+@test "diff: --perms or --size right before the command are ignored" {
+	bw_compare_ok -- --perms 0700 sh -c 'echo ran'
+	bw_compare_ok -- --size 4096 -- sh -c 'echo ran'
+}
+
+@test "diff: --lock-file on a missing file fails" {
+	bw_compare_fails -- --lock-file /no/such/lock true
+}
+
+@test "diff: --disable-userns without --unshare-user is refused" {
+	bw_compare_fails -- --disable-userns true
+}
+
 @test "diff: invalid fd arguments are refused" {
 	bw_compare_fails -- --info-fd x true
 	bw_compare_fails -- --block-fd -1 true

@@ -80,6 +80,27 @@ assert_stderr_contains() {
 	fi
 }
 
+# only_fds REDIRS CMD [ARG...]: runs CMD with no fd above 2 open except
+# those REDIRS opens (e.g. '3<file 6<dir'; evaluated by the shell), so that
+# what the test runner itself has open does not reach a command that
+# passes inherited fds through.
+only_fds() {
+	local redirs=$1 fd
+	shift
+	(
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			if ((fd > 2)); then
+				eval "exec $fd>&-"
+			fi
+		done
+		if [[ -n $redirs ]]; then
+			eval "exec $redirs" || exit 98
+		fi
+		exec "$@"
+	)
+}
+
 # --- seccomp programs written by hand ---------------------------------------
 #
 # A classic BPF instruction is 8 bytes: u16 code, u8 jt, u8 jf, u32 k, little
@@ -294,21 +315,10 @@ _bw_run_one() {
 		}
 	fi
 	(
-		# only the fds the case asks for reach the launcher (closing
-		# a closed fd is no error; no redirection on the loop, so
-		# that bash keeps no saved copy of 2 that the loop closes)
-		for a in /proc/$BASHPID/fd/*; do
-			a=${a##*/}
-			if ((a > 2)); then
-				eval "exec $a>&-"
-			fi
-		done
 		cd "$cwd" || exit 99
 		exec </dev/null
-		for r in "${redirs[@]}"; do
-			eval "exec $r" || exit 98
-		done
-		exec timeout -k 5 "$SBX_TIMEOUT" env -i PATH="$W/bin:/usr/bin:/bin" \
+		# only the fds the case asks for reach the launcher
+		only_fds "${redirs[*]}" timeout -k 5 "$SBX_TIMEOUT" env -i PATH="$W/bin:/usr/bin:/bin" \
 			HOME="$_bwc_F/home" "${BW_ENV[@]}" "${envs[@]}" \
 			bwrap "${args[@]}"
 	) >"$W/stdout" 2>"$W/stderr"
