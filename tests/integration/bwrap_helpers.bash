@@ -60,7 +60,7 @@ assert_bwrap_error() {
 	return 1
 }
 
-# assert_stderr_has TEXT: some line of stderr (after run --separate-stderr)
+# assert_stderr_line TEXT: some line of stderr (after run --separate-stderr)
 # equals TEXT.
 assert_stderr_line() {
 	local line
@@ -80,25 +80,34 @@ assert_stderr_contains() {
 	fi
 }
 
-# only_fds REDIRS CMD [ARG...]: runs CMD with no fd above 2 open except
-# those REDIRS opens (e.g. '3<file 6<dir'; evaluated by the shell), so that
-# what the test runner itself has open does not reach a command that
-# passes inherited fds through.
+# only_fds REDIRS CMD [ARG...]: runs CMD (a command or a function) with no
+# fd above 2 open except those REDIRS opens (e.g. '3<file 6<dir'; evaluated
+# by the shell), so that what the test runner itself has open does not
+# reach a command that passes inherited fds through.
 only_fds() {
+	(exec_only_fds "$@")
+}
+
+# exec_only_fds REDIRS CMD [ARG...]: the same in the current (sub)shell,
+# which becomes CMD when CMD is a command: `(exec_only_fds '' cmd) &` makes
+# $! the pid of cmd.
+exec_only_fds() {
 	local redirs=$1 fd
 	shift
-	(
-		for fd in /proc/$BASHPID/fd/*; do
-			fd=${fd##*/}
-			if ((fd > 2)); then
-				eval "exec $fd>&-"
-			fi
-		done
-		if [[ -n $redirs ]]; then
-			eval "exec $redirs" || exit 98
+	for fd in "/proc/$BASHPID/fd/"*; do
+		fd=${fd##*/}
+		if ((fd > 2)); then
+			eval "exec $fd>&-"
 		fi
-		exec "$@"
-	)
+	done
+	if [[ -n $redirs ]]; then
+		eval "exec $redirs" || exit 98
+	fi
+	if declare -F "$1" >/dev/null; then
+		"$@"
+		exit
+	fi
+	exec "$@"
 }
 
 # --- seccomp programs written by hand ---------------------------------------
@@ -119,7 +128,6 @@ BPF_JEQ_K=$((0x05 | 0x10 | 0x00))      # BPF_JMP | BPF_JEQ | BPF_K
 BPF_RET_K=$((0x06 | 0x00))             # BPF_RET | BPF_K
 SECCOMP_RET_ALLOW=$((0x7fff0000))
 SECCOMP_RET_ERRNO=$((0x00050000))
-SECCOMP_RET_KILL_PROCESS=$((0x80000000))
 
 # bpf_allow_all FILE: a one-instruction program that allows everything.
 bpf_allow_all() {
@@ -283,12 +291,17 @@ _bw_fixtures() {
 	printf -- '--setenv\0FROM_ARGS\0yes\0--chdir\0/usr\0' >"$F/args"
 	printf -- '--args\0003\0' >"$F/args-nested"
 	bpf_allow_all "$F/allow.bpf"
+	local nrs
+	if nrs=$(syscall_nr execve execveat exit exit_group write); then
+		# shellcheck disable=SC2086
+		bpf_program "$F/onlyexec.bpf" "$SECCOMP_RET_ALLOW" $((SECCOMP_RET_ERRNO | 1)) $nrs
+	fi
 }
 
 # _bw_run_one LAUNCHER W: one run; leaves W/stdout, W/stderr, W/status and
 # W/post.
 _bw_run_one() {
-	local launcher=$1 W=$2 r status
+	local launcher=$1 W=$2 status
 	mkdir -p "$W/bin"
 	ln -s "$launcher" "$W/bin/bwrap"
 	local -a args=() redirs=() envs=()
@@ -346,7 +359,7 @@ _bw_stderr_shape() {
 bw_compare() {
 	need_reference
 	_bwc_redirs=() _bwc_env=() _bwc_args=()
-	_bwc_cwd=@F@/cwd _bwc_pre= _bwc_post= 
+	_bwc_cwd=@F@/cwd _bwc_pre='' _bwc_post=''
 	local mode=shape first=0 base=1 opt
 	while [[ $# -gt 0 && $1 != -- ]]; do
 		opt=$1
