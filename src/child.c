@@ -16,14 +16,17 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+/* write(), not send(): a caller's seccomp filter is told to allow write
+ * (bubblewrap documents it), and pid 1 reports through here under it. */
 void send_msg(int sock, int kind, int status, const struct sbx_error *e)
 {
   struct sync_msg m = { .kind = kind, .status = status };
   if (e)
     m.err = *e;
-  if (send(sock, &m, sizeof m, MSG_NOSIGNAL) < 0 && e)
+  if (write(sock, &m, sizeof m) < 0 && e)
     sbx_error_print(e); /* the launcher is gone; say it ourselves */
 }
 
@@ -35,10 +38,11 @@ static void child_fail(const struct child_args *a, struct sbx_error *e)
 }
 
 /* PR_SET_PDEATHSIG only covers a parent that dies after it is armed; the
- * hang-up check closes the window before it. */
-static void arm_parent_death(int sock)
+ * hang-up check on an fd whose other end only the parent holds closes the
+ * window before it. */
+static void arm_parent_death(int lifeline)
 {
-  struct pollfd pfd = { .fd = sock, .events = POLLRDHUP };
+  struct pollfd pfd = { .fd = lifeline, .events = POLLRDHUP };
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLRDHUP)))
     _exit(SBX_EXIT_SETUP);
@@ -124,8 +128,57 @@ static int step_privileges(const struct child_args *a, struct sbx_error *e)
   return 0;
 }
 
+/* Sits between the launcher and the new pid 1: passes signals on, and
+ * exits with its status. */
+static void relay(pid_t child) __attribute__((noreturn));
+static void relay(pid_t child)
+{
+  sigset_t set;
+  siginfo_t si;
+  int st;
+
+  forwarded_signals(&set);
+  sigaddset(&set, SIGCHLD);
+  for (;;) {
+    if (waitpid(child, &st, WNOHANG) == child)
+      _exit(status_to_exit(st));
+    if (sigwaitinfo(&set, &si) > 0 && si.si_signo != SIGCHLD)
+      kill(child, si.si_signo);
+  }
+}
+
+/* --pidns with --unshare-pid: only a member of a PID namespace may make a
+ * namespace below it, so this process, which joined it, makes the new one
+ * and forks its pid 1, then stays in between. */
+static int step_nested_pidns(const struct child_args *a, struct sbx_error *e)
+{
+  const struct plan *p = a->plan;
+  int lifeline[2];
+  pid_t pid;
+
+  if (p->pidns_fd < 0 || !(p->ns & NS_PID))
+    return 0;
+  if (unshare(CLONE_NEWPID) < 0)
+    return sbx_fail(e, errno, "--pidns: make the nested PID namespace");
+  if (pipe2(lifeline, O_CLOEXEC) < 0)
+    return sbx_fail(e, errno, "pipe");
+  pid = fork();
+  if (pid < 0)
+    return sbx_fail(e, errno, "fork");
+  if (pid > 0) {
+    close(lifeline[0]);
+    relay(pid);
+  }
+  close(lifeline[1]);
+  if (p->die_with_parent)
+    arm_parent_death(lifeline[0]);
+  close(lifeline[0]);
+  return 0;
+}
+
 static const struct { const char *name; step_fn fn; } steps[] = {
   { "user namespace", step_userns },
+  { "nested PID namespace", step_nested_pidns },
   { "loopback up", step_net },
   { "new root", step_mounts },
   { "hostname", step_hostname },
@@ -142,6 +195,20 @@ static void run_steps(const struct child_args *a, struct sbx_error *e)
     if (a->plan->verbose)
       sbx_warn("%s: %.3f ms", steps[i].name, (double)(now_us() - t0) / 1000.0);
   }
+}
+
+/* --lock-file: read locks that pid 1 holds for the sandbox's lifetime
+ * (fcntl locks belong to the process that takes them, and are not passed
+ * on by fork: the command has none of them). */
+static int take_locks(const struct plan *p, struct sbx_error *e)
+{
+  for (size_t i = 0; i < p->n_lock_files; i++) {
+    struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+    int fd = open(p->lock_files[i], O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fcntl(fd, F_SETLK, &fl) < 0)
+      return sbx_fail(e, errno, "--lock-file %s", p->lock_files[i]);
+  }
+  return 0;
 }
 
 /* A reaper is pid 1 of a new PID namespace; bubblewrap also puts one
@@ -163,6 +230,12 @@ void child_main(const struct child_args *a)
 
   if (p->die_with_parent)
     arm_parent_death(a->sock);
+  /* The status fds are the launcher's to write and close; a copy here
+   * would hold them open past the launcher's end-of-file. */
+  if (p->info_fd >= 0)
+    close(p->info_fd);
+  if (p->json_status_fd >= 0)
+    close(p->json_status_fd);
   /* The caller's directory, as a path to look for inside the sandbox. */
   if (getcwd(old_cwd, sizeof old_cwd))
     x.old_cwd = old_cwd;
@@ -172,6 +245,8 @@ void child_main(const struct child_args *a)
 
   if (!wants_reaper(p))
     command_exec(p, &x);
+  if (take_locks(p, &e) < 0)
+    child_fail(a, &e);
   /* Not dumpable from before the fork: the command, same uid, may never
    * ptrace pid 1 or open its /proc/1/mem, cwd or fds.  (Not earlier: the
    * id maps above are written through /proc/self, which a non-dumpable

@@ -619,6 +619,10 @@ static int unknown_option(struct cli_state *cs, char **argv, int argc)
 static int check_end(struct cli_state *cs)
 {
   struct argp_state st = { .input = cs };
+  /* bubblewrap only checks a modifier when another option follows it, so
+   * `--perms 0700 COMMAND` runs there; the sandbox personality says no. */
+  if (cs->plan->pers == PERS_BWRAP)
+    cs->perms_pending = cs->size_pending = false;
   if (check_pending(&st, 0))
     return -1;
   /* --seccomp-export prints and exits: it runs nothing. */

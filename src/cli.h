@@ -29,6 +29,7 @@ struct cli_state {
   bool from_fd;       /* ...and came from --args */
   char **splice_argv; /* set when @FILE or --args asks for a re-parse */
   int splice_argc;
+  int parsed_before;  /* words parsed and dropped by earlier splices */
   bool done;          /* --help or --version handled */
   unsigned char seen[512]; /* how often each option key was given */
   /* Modifiers waiting for the op they apply to. */

@@ -102,6 +102,7 @@ static void splice_words(struct argp_state *st, int after, char **words, int n, 
   char **v = xcalloc((size_t)(1 + n + rest + 1), sizeof *v);
 
   v[0] = st->argv[0];
+  cs->parsed_before += after - 1; /* they still count towards the limit */
   memcpy(v + 1, words, (size_t)n * sizeof *v);
   memcpy(v + 1 + n, st->argv + after, (size_t)rest * sizeof *v);
   cs->splice_argv = v;
@@ -119,8 +120,9 @@ static bool in_spliced(const struct cli_state *cs, int idx)
 
 int cli_check_count(struct cli_state *cs, int argc)
 {
-  if (argc - 1 > SBX_MAX_ARGS)
-    return sbx_fail(cs->err, E2BIG, "too many arguments (%d, at most %d)", argc - 1,
+  int total = cs->parsed_before + argc - 1;
+  if (total > SBX_MAX_ARGS)
+    return sbx_fail(cs->err, E2BIG, "too many arguments (%d, at most %d)", total,
                     SBX_MAX_ARGS);
   return 0;
 }

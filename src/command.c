@@ -131,8 +131,7 @@ static void close_fds(const struct plan *p, const struct exec_ctx *x)
     close_fds_except(keep, p->n_pass_fds + 1);
     return;
   }
-  const int used[] = { p->info_fd, p->json_status_fd, p->block_fd, p->userns_block_fd,
-                       p->as_pid_1 ? -1 : p->sync_fd };
+  const int used[] = { p->block_fd, p->userns_block_fd, p->as_pid_1 ? -1 : p->sync_fd };
   for (size_t i = 0; i < ARRAY_SIZE(used); i++)
     if (used[i] > 2)
       close(used[i]);

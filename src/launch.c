@@ -168,7 +168,13 @@ static int join_namespaces(const struct plan *p, struct sbx_error *e)
 
 static pid_t spawn_child(const struct plan *p, struct child_args *a, struct sbx_error *e)
 {
-  pid_t pid = (pid_t)syscall(SYS_clone, clone_flags(p->ns) | SIGCHLD, NULL, NULL, NULL, NULL);
+  unsigned long flags = clone_flags(p->ns);
+  pid_t pid;
+
+  /* A joined PID namespace gets its nested one from the child (child.c). */
+  if (p->pidns_fd >= 0)
+    flags &= ~(unsigned long)CLONE_NEWPID;
+  pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid < 0) {
     sbx_fail(e, errno, "create namespaces");
     userns_clone_hint(errno, e);

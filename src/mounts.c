@@ -127,7 +127,7 @@ static int mount_proc(struct mount_ctx *c, int dest, const char *dest_path, stru
   const unsigned attr = ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC;
   _cleanup_close_ int host = -1;
 
-  if (c->plan->ns & NS_PID)
+  if ((c->plan->ns & NS_PID) || c->plan->pidns_fd >= 0)
     return mnt_fs(c, "proc", NULL, attr, dest, e);
   host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (host < 0)

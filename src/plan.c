@@ -159,6 +159,12 @@ static void add_implicit_ops(struct plan *p)
     add_usr_links(p, &slot);
 }
 
+/* bubblewrap wants the option itself, even where it implies the namespace. */
+static bool asked_for_userns(const struct plan *p)
+{
+  return (p->pers == PERS_SANDBOX ? p->ns : p->ns_unshare) & NS_USER;
+}
+
 static int check_combinations(const struct plan *p, struct sbx_error *e)
 {
   if (p->as_pid_1 && !(p->ns & NS_PID))
@@ -174,8 +180,8 @@ static int check_combinations(const struct plan *p, struct sbx_error *e)
     return sbx_fail(e, 0, "--userns cannot be combined with --unshare-user");
   if (p->userns_block_fd >= 0 && (!(p->ns & NS_USER) || p->info_fd < 0))
     return sbx_fail(e, 0, "--userns-block-fd needs --unshare-user and --info-fd");
-  if (p->disable_userns && !(p->ns & NS_USER))
-    return sbx_fail(e, 0, "--disable-userns needs --unshare-user");
+  if (p->disable_userns && !asked_for_userns(p))
+    return sbx_fail(e, 0, "--disable-userns requires --unshare-user");
   if (p->disable_userns && p->userns_block_fd >= 0)
     return sbx_fail(e, 0, "--disable-userns cannot be combined with --userns-block-fd");
   return 0;
@@ -209,9 +215,8 @@ static void bwrap_defaults(struct plan *p)
     p->uid = getuid();
   if (!p->gid_set)
     p->gid = getgid();
-  /* Real root without a user namespace keeps its capabilities, as
-   * bubblewrap does for rpm-ostree. */
-  if (getuid() == 0 && !(p->ns & NS_USER) && p->userns_fd < 0) {
+  /* Real root keeps its capabilities, as bubblewrap does for rpm-ostree. */
+  if (getuid() == 0) {
     base = caps_current();
     /* ...and, like bubblewrap, does not even call capset then. */
     p->caps_untouched = !p->caps_on && !p->caps_off;

@@ -10,7 +10,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -54,6 +53,18 @@ static void command_exited(struct reaper *r, int wstatus)
   send_msg(r->a->sock, MSG_STATUS, status, NULL);
 }
 
+/* A filter from the caller may forbid what pid 1 needs (bubblewrap
+ * documents that filters must allow wait and write).  Spinning on the
+ * refusal would be worse than stopping: say so and end the sandbox. */
+static void reaper_fail(const struct reaper *r, const char *what) __attribute__((noreturn));
+static void reaper_fail(const struct reaper *r, const char *what)
+{
+  struct sbx_error e;
+  sbx_fail(&e, errno, "pid 1: %s", what);
+  send_msg(r->a->sock, MSG_ERROR, 0, &e);
+  _exit(e.status);
+}
+
 static void reap(struct reaper *r)
 {
   int st;
@@ -63,33 +74,22 @@ static void reap(struct reaper *r)
       command_exited(r, st);
   if (w < 0 && errno == ECHILD)
     _exit(r->command_done ? 0 : SBX_EXIT_SETUP);
+  if (w < 0 && errno != EINTR)
+    reaper_fail(r, "wait");
 }
 
-/* --lock-file: a read lock, held for the sandbox's lifetime.  A failure
- * here comes after the command started, so it can only be told. */
-static void take_locks(const struct plan *p)
-{
-  for (size_t i = 0; i < p->n_lock_files; i++) {
-    struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
-    int fd = open(p->lock_files[i], O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fcntl(fd, F_SETLK, &fl) < 0)
-      sbx_warn("--lock-file %s: %m", p->lock_files[i]);
-  }
-}
-
-/* What pid 1 keeps: nothing in the sandbox personality; in the bwrap one
- * the socket (for the status), --sync-fd and the lock files. */
+/* What pid 1 keeps: the socket (errors, and the status in the bwrap
+ * personality), and in the bwrap personality whatever the caller passed
+ * on, --sync-fd included, as bubblewrap's pid 1 does. */
 static void close_inherited(const struct child_args *a)
 {
-  const struct plan *p = a->plan;
-  if (p->pers == PERS_SANDBOX) {
-    close_fds_except(NULL, 0);
+  if (a->plan->pers == PERS_SANDBOX) {
+    close_fds_except(&a->sock, 1);
     for (int fd = 0; fd <= 2; fd++)
       close(fd);
     return;
   }
   close(a->exec_fd);
-  take_locks(p);
 }
 
 void reaper_run(const struct child_args *a, pid_t command)
@@ -100,8 +100,10 @@ void reaper_run(const struct child_args *a, pid_t command)
   siginfo_t si;
 
   close_inherited(a);
-  if (!a->filters_early && seccomp_install_all(a->filters, a->n_filters, &e) < 0)
-    _exit(SBX_EXIT_SETUP);
+  if (!a->filters_early && seccomp_install_all(a->filters, a->n_filters, &e) < 0) {
+    send_msg(a->sock, MSG_ERROR, 0, &e);
+    _exit(e.status);
+  }
 
   /* The signals arrive blocked from the launcher (see launch.c), so none
    * is lost between fork and here. */
@@ -109,8 +111,11 @@ void reaper_run(const struct child_args *a, pid_t command)
   sigaddset(&set, SIGCHLD);
   for (;;) {
     reap(&r);
-    if (sigwaitinfo(&set, &si) < 0)
+    if (sigwaitinfo(&set, &si) < 0) {
+      if (errno != EINTR)
+        reaper_fail(&r, "wait for signals");
       continue;
+    }
     if (si.si_signo != SIGCHLD && !r.command_done)
       kill(command, si.si_signo);
   }

@@ -143,15 +143,24 @@ setup() {
 
 # --- files, directories, modes ------------------------------------------------
 
-@test "diff: parents of destinations: modes for every kind of operation" {
-	# bubblewrap derives the mode of created parents from the operation's
-	# mode: 0755 for --dir and --tmpfs, 0700 when the operation has no
-	# mode (binds, --proc, --dev, --mqueue, --symlink) or one without
-	# group and other bits (--bind-data's 0600)
-	bw_compare_ok -r '3<@F@/data' -r '4<@F@/data' -r '5<@F@/data' -- --bind /usr/share /a/b --ro-bind /usr/share /c/d \
+@test "parents of destinations: 0755 for every kind of operation (documented, not 0.8's 0700)" {
+	# On purpose, not a comparison: bubblewrap documents that created
+	# parents are 0755 unless --perms takes bits away, but 0.8.0 makes the
+	# parents of binds, --proc, --dev, --mqueue, --symlink and --*bind-data
+	# 0700 (it applies the --perms rule to operations that have no mode).
+	# We follow the documentation; see the man page.
+	run --separate-stderr bw "${BW_BASE[@]}" --bind /usr/share /a/b --ro-bind /usr/share /c/d \
 		--dev-bind /dev/null /e/f --tmpfs /g/h --proc /i/j --dev /k/l --unshare-ipc --mqueue /m/n \
 		--dir /o/p --symlink usr /q/r --file 3 /s/t --bind-data 4 /u/v --ro-bind-data 5 /w/x \
-		--bind-try /usr/share /y/z sh -c 'ls -ln / | grep -v -- "->"'
+		--bind-try /usr/share /y/z sh -c 'ls -ln / | grep -v -- "->" | grep -v " usr$" | tail -n +2' \
+		3</dev/null 4</dev/null 5</dev/null
+	assert_success
+	local line n=0
+	for line in "${lines[@]}"; do
+		[[ $line == drwxr-xr-x* ]] || { echo "not 0755: $line" >&2; show_run; false; }
+		n=$((n + 1))
+	done
+	[[ $n -eq 13 ]] || { echo "expected 13 parents, saw $n" >&2; show_run; false; }
 }
 
 @test "diff: --dir creates parents 0755" {
@@ -245,7 +254,11 @@ setup() {
 }
 
 @test "diff: --dev: nodes, links, pts, shm" {
-	bw_compare_ok -- --proc /proc --dev /dev sh -c '@LIB@ ls -ln /dev /dev/pts /dev/shm; mi; echo >/dev/null && echo null-ok; head -c 4 /dev/zero | od -An -tx1'
+	# The /dev/pts directory itself is left out: its owner is root of the
+	# user namespace, which bubblewrap maps (it nests a second namespace)
+	# and the bwrap personality does not, so ours shows the overflow uid.
+	# What is inside /dev/pts, and everything else, must match.
+	bw_compare_ok -- --proc /proc --dev /dev sh -c '@LIB@ ls -ln /dev | grep -v " pts$"; ls -ln /dev/pts /dev/shm; mi; echo >/dev/null && echo null-ok; head -c 4 /dev/zero | od -An -tx1'
 }
 
 @test "diff: --dev at another place, and --tmpfs on /dev/shm" {

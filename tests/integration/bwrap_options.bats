@@ -706,8 +706,10 @@ $(id -u)"
 	local F
 	F=$(fixture_dir)
 	mkfifo "$F/info" "$F/block"
-	bwb --unshare-user --info-fd 3 --userns-block-fd 4 sh -c 'echo started; id -u; id -g' \
-		3>"$F/info" 4<"$F/block" >"$F/out" 2>"$F/err" &
+	# exec, and no timeout(1) in between: any process that stays between
+	# this shell and the launcher would hold the info fd open too.
+	(exec "$SANDBOX_BWRAP" "${BW_BASE[@]}" --unshare-user --info-fd 3 --userns-block-fd 4 \
+		sh -c 'echo started; id -u; id -g') 3>"$F/info" 4<"$F/block" >"$F/out" 2>"$F/err" &
 	BG_PID=$!
 	exec 8<"$F/info" 7>"$F/block"
 	# the info fd is complete (closed) before the sandbox waits
