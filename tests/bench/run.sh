@@ -2,9 +2,6 @@
 # Launch-time and memory benchmark of sandbox against bubblewrap and the
 # unshare(1) floor (SPEC section 5).  Prints figures and asserts nothing.
 #
-# Line to add to Makefile.am for `make bench`:
-# bench: all ; $(SHELL) $(top_srcdir)/tests/bench/run.sh $(abs_top_builddir)
-#
 # Usage: tests/bench/run.sh [BUILDDIR]     (as root; BUILDDIR holds src/sandbox,
 #                                           default: the source tree)
 # Environment:
