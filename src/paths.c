@@ -40,7 +40,7 @@ struct walk {
   mode_t parent_mode, leaf_mode; /* for what the walk creates */
   int *stack;
   size_t depth, cap;
-  char *todo; /* remaining path, owned */
+  char *rest; /* remaining path, owned */
   int links;
 };
 
@@ -49,7 +49,7 @@ static void walk_free(struct walk *w)
   for (size_t i = 1; i <= w->depth; i++)
     close(w->stack[i]);
   free(w->stack);
-  free(w->todo);
+  free(w->rest);
 }
 
 static int top(const struct walk *w)
@@ -63,10 +63,10 @@ static void push(struct walk *w, int fd)
   w->stack[++w->depth] = fd;
 }
 
-/* Takes the next component off w->todo into comp; false when done. */
+/* Takes the next component off w->rest into comp; false when done. */
 static bool next_component(struct walk *w, char *comp, bool *last)
 {
-  char *s = w->todo;
+  char *s = w->rest;
   size_t len;
 
   while (*s == '/')
@@ -80,7 +80,7 @@ static bool next_component(struct walk *w, char *comp, bool *last)
   while (*s == '/')
     s++;
   *last = *s == '\0';
-  memmove(w->todo, s, strlen(s) + 1);
+  memmove(w->rest, s, strlen(s) + 1);
   return true;
 }
 
@@ -89,7 +89,7 @@ static int splice_link(struct walk *w, int link_fd, struct sbx_error *e, const c
 {
   char target[PATH_MAX];
   ssize_t n = readlinkat(link_fd, "", target, sizeof target - 1);
-  char *todo;
+  char *rest;
 
   if (n < 0)
     return sbx_fail(e, errno, "%s: readlink", path);
@@ -99,12 +99,12 @@ static int splice_link(struct walk *w, int link_fd, struct sbx_error *e, const c
   if (target[0] == '/')
     while (w->depth > 0)
       close(w->stack[w->depth--]);
-  todo = xmalloc((size_t)n + strlen(w->todo) + 2);
-  strcpy(todo, target);
-  strcat(todo, "/");
-  strcat(todo, w->todo);
-  free(w->todo);
-  w->todo = todo;
+  rest = xmalloc((size_t)n + strlen(w->rest) + 2);
+  strcpy(rest, target);
+  strcat(rest, "/");
+  strcat(rest, w->rest);
+  free(w->rest);
+  w->rest = rest;
   return 0;
 }
 
@@ -181,9 +181,9 @@ static int walk_path(const struct mount_ctx *c, const char *path, enum mk mk, in
   /* stack[0] is the root (borrowed, never closed); depth 0 = at the root. */
   xgrow(&w.stack, &w.cap, 1, sizeof *w.stack);
   w.stack[0] = root;
-  w.todo = xstrdup(path);
+  w.rest = xstrdup(path);
   while (r == 0) {
-    size_t len = strcspn(w.todo + strspn(w.todo, "/"), "/");
+    size_t len = strcspn(w.rest + strspn(w.rest, "/"), "/");
     if (len > NAME_MAX) {
       r = sbx_fail(e, ENAMETOOLONG, "%s", path);
       break;
