@@ -200,12 +200,12 @@ static void run_steps(const struct child_args *a, struct sbx_error *e)
 /* --lock-file: read locks that pid 1 holds for the sandbox's lifetime
  * (fcntl locks belong to the process that takes them, and are not passed
  * on by fork: the command has none of them). */
-static int take_locks(const struct plan *p, struct sbx_error *e)
+static int take_locks(const struct plan *p, int *fds, struct sbx_error *e)
 {
   for (size_t i = 0; i < p->n_lock_files; i++) {
     struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
-    int fd = open(p->lock_files[i], O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fcntl(fd, F_SETLK, &fl) < 0)
+    fds[i] = open(p->lock_files[i], O_RDONLY | O_CLOEXEC);
+    if (fds[i] < 0 || fcntl(fds[i], F_SETLK, &fl) < 0)
       return sbx_fail(e, errno, "--lock-file %s", p->lock_files[i]);
   }
   return 0;
@@ -245,7 +245,11 @@ void child_main(const struct child_args *a)
 
   if (!wants_reaper(p))
     command_exec(p, &x);
-  if (take_locks(p, &e) < 0)
+  /* What pid 1 holds: the socket, --sync-fd and the locks. */
+  int keep[p->n_lock_files + 2];
+  keep[0] = a->sock;
+  keep[1] = p->sync_fd;
+  if (take_locks(p, keep + 2, &e) < 0)
     child_fail(a, &e);
   /* Not dumpable from before the fork: the command, same uid, may never
    * ptrace pid 1 or open its /proc/1/mem, cwd or fds.  (Not earlier: the
@@ -264,5 +268,5 @@ void child_main(const struct child_args *a)
   }
   if (cmd == 0)
     command_exec(p, &x);
-  reaper_run(a, cmd);
+  reaper_run(a, cmd, keep, p->n_lock_files + 2);
 }

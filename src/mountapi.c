@@ -49,15 +49,50 @@ static int sys_setattr(int fd, unsigned flags, unsigned attr)
   return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | flags, &a, sizeof a);
 }
 
-static int bind_new(int src_fd, int dest_fd, unsigned attr)
+/* ---- the root itself ------------------------------------------------ */
+
+static void remember_root(struct mount_ctx *c)
+{
+  struct stat st;
+  if (fstat(c->root_fd, &st) == 0) {
+    c->root_dev = st.st_dev;
+    c->root_ino = st.st_ino;
+  }
+}
+
+static bool is_root(const struct mount_ctx *c, int fd)
+{
+  struct stat st;
+  return fstat(fd, &st) == 0 && st.st_dev == c->root_dev && st.st_ino == c->root_ino;
+}
+
+/* A mount over the root (`--bind / /`, `--tmpfs /`) is the new root from
+ * then on: later ops and the pivot must use it, not the tmpfs under it.
+ * `mnt` is the new-API mount fd, or -1 after mount(2), where the root is
+ * found again by its path. */
+static void took_root(struct mount_ctx *c, int *mnt)
+{
+  close(c->root_fd);
+  c->root_fd = *mnt >= 0 ? steal_fd(mnt) : open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  remember_root(c);
+}
+
+/* ---- new mount API (continued) -------------------------------------- */
+
+static int bind_new(struct mount_ctx *c, int src_fd, int dest_fd, unsigned attr)
 {
   _cleanup_close_ int tree = sys_open_tree(
       src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  bool over_root = is_root(c, dest_fd);
   if (tree < 0)
     return -1;
   if (sys_setattr(tree, AT_RECURSIVE, attr) < 0)
     return -1;
-  return sys_move_mount(tree, dest_fd);
+  if (sys_move_mount(tree, dest_fd) < 0)
+    return -1;
+  if (over_root)
+    took_root(c, &tree);
+  return 0;
 }
 
 /* Builds a detached filesystem mount, configured with opts. */
@@ -80,12 +115,16 @@ static int fsmount_new(const char *type, const char *const *opts, unsigned attr)
   return (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr);
 }
 
-static int fs_new(const char *type, const char *const *opts, unsigned attr, int dest_fd)
+static int fs_new(struct mount_ctx *c, const char *type, const char *const *opts,
+                  unsigned attr, int dest_fd)
 {
   _cleanup_close_ int mnt = fsmount_new(type, opts, attr);
-  if (mnt < 0)
+  bool over_root = is_root(c, dest_fd);
+  if (mnt < 0 || sys_move_mount(mnt, dest_fd) < 0)
     return -1;
-  return sys_move_mount(mnt, dest_fd);
+  if (over_root)
+    took_root(c, &mnt);
+  return 0;
 }
 
 /* ---- mount(2) fallback ---------------------------------------------- */
@@ -164,10 +203,15 @@ static int bind_classic(struct mount_ctx *c, int src_fd, int dest_fd, const char
   ssize_t n;
   unsigned long add = attr_to_ms(attr);
 
+  int none = -1;
+  bool over_root = is_root(c, dest_fd);
+
   fd_path(src_fd, src);
   fd_path(dest_fd, dest);
   if (mount(src, dest, NULL, MS_BIND | MS_REC, NULL) < 0)
     return -1;
+  if (over_root)
+    took_root(c, &none);
   if (path_open(c, dest_path, MK_NONE, &top, e) < 0)
     return -1;
   fd_path(top, dest);
@@ -180,15 +224,23 @@ static int bind_classic(struct mount_ctx *c, int src_fd, int dest_fd, const char
   return remount_submounts(c->host_mounts, real, dest, add);
 }
 
-static int fs_classic(const char *type, const char *const *opts, unsigned attr, int dest_fd)
+static int fs_classic(struct mount_ctx *c, const char *type, const char *const *opts,
+                      unsigned attr, int dest_fd)
 {
   char dest[32], data[512] = "";
+  bool over_root = is_root(c, dest_fd);
+  int none = -1;
+
   fd_path(dest_fd, dest);
   for (; opts && *opts; opts++) {
     size_t used = strlen(data);
     snprintf(data + used, sizeof data - used, "%s%s", used ? "," : "", *opts);
   }
-  return mount(type, dest, type, attr_to_ms(attr), data);
+  if (mount(type, dest, type, attr_to_ms(attr), data) < 0)
+    return -1;
+  if (over_root)
+    took_root(c, &none);
+  return 0;
 }
 
 /* Unescapes the octal escapes (\040) of a mountinfo field in place. */
@@ -231,6 +283,16 @@ int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e)
 
 /* ---- the primitives ------------------------------------------------- */
 
+/* ENOSPC from a mount means the namespace hit its mount limit. */
+static int mount_error(struct sbx_error *e, const char *what, const char *type)
+{
+  int err = errno;
+  sbx_fail(e, err, "%s%s", what, type);
+  if (err == ENOSPC)
+    sbx_hint(e, "too many mounts: the limit is /proc/sys/fs/mount-max");
+  return -1;
+}
+
 /* Runs the new-API variant unless disabled; ENOSYS disables it for good. */
 #define TRY_NEW_API(c, call)                                                   \
   do {                                                                         \
@@ -248,7 +310,7 @@ int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e)
 static int bind_any(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
                     unsigned attr, struct sbx_error *e)
 {
-  TRY_NEW_API(c, bind_new(src_fd, dest_fd, attr));
+  TRY_NEW_API(c, bind_new(c, src_fd, dest_fd, attr));
   return bind_classic(c, src_fd, dest_fd, dest_path, attr, e);
 }
 
@@ -256,22 +318,22 @@ int mnt_bind(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path
              unsigned attr, struct sbx_error *e)
 {
   if (bind_any(c, src_fd, dest_fd, dest_path, attr, e) < 0)
-    return sbx_fail(e, errno, "bind mount");
+    return mount_error(e, "bind mount", "");
   return 0;
 }
 
 static int fs_any(struct mount_ctx *c, const char *type, const char *const *opts,
                   unsigned attr, int dest_fd, struct sbx_error *e)
 {
-  TRY_NEW_API(c, fs_new(type, opts, attr, dest_fd));
-  return fs_classic(type, opts, attr, dest_fd);
+  TRY_NEW_API(c, fs_new(c, type, opts, attr, dest_fd));
+  return fs_classic(c, type, opts, attr, dest_fd);
 }
 
 int mnt_fs(struct mount_ctx *c, const char *type, const char *const *opts, unsigned attr,
            int dest_fd, struct sbx_error *e)
 {
   if (fs_any(c, type, opts, attr, dest_fd, e) < 0)
-    return sbx_fail(e, errno, "mount %s", type);
+    return mount_error(e, "mount ", type);
   return 0;
 }
 
@@ -302,6 +364,7 @@ int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
     if (mnt >= 0 && syscall(SYS_move_mount, mnt, "", AT_FDCWD, "/",
                             MOVE_MOUNT_F_EMPTY_PATH) == 0) {
       c->root_fd = steal_fd(&mnt);
+      remember_root(c);
       return 0;
     }
     if (errno != ENOSYS)
@@ -315,5 +378,6 @@ int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
   c->root_fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (c->root_fd < 0)
     return sbx_fail(e, errno, "new root: open /tmp");
+  remember_root(c);
   return 0;
 }

@@ -25,7 +25,9 @@ struct mount_ctx {
   const struct plan *plan;
   bool classic_mount;   /* mount(2) instead of open_tree/fsmount/move_mount */
   bool classic_resolve; /* component walk instead of openat2(RESOLVE_IN_ROOT) */
-  int root_fd;          /* root of the new root's tmpfs */
+  int root_fd;          /* the new root: its tmpfs, or what was mounted over it */
+  dev_t root_dev;       /* root_fd's identity, to notice a mount over it */
+  ino_t root_ino;
   int *src_fds;         /* per op: the bind source, opened before any mount */
   /* Modes of what path_open creates for the current op: missing parents,
    * and the last component. */

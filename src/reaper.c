@@ -78,13 +78,13 @@ static void reap(struct reaper *r)
     reaper_fail(r, "wait");
 }
 
-/* What pid 1 keeps: the socket (errors, and the status in the bwrap
- * personality), and in the bwrap personality whatever the caller passed
- * on, --sync-fd included, as bubblewrap's pid 1 does. */
-static void close_inherited(const struct child_args *a)
+/* What pid 1 keeps: in the sandbox personality only `keep` (the socket,
+ * for errors; --sync-fd; the --lock-file locks); in the bwrap personality
+ * also whatever the caller passed on, as bubblewrap's pid 1 does. */
+static void close_inherited(const struct child_args *a, const int *keep, size_t n_keep)
 {
   if (a->plan->pers == PERS_SANDBOX) {
-    close_fds_except(&a->sock, 1);
+    close_fds_except(keep, n_keep);
     for (int fd = 0; fd <= 2; fd++)
       close(fd);
     return;
@@ -92,14 +92,14 @@ static void close_inherited(const struct child_args *a)
   close(a->exec_fd);
 }
 
-void reaper_run(const struct child_args *a, pid_t command)
+void reaper_run(const struct child_args *a, pid_t command, const int *keep, size_t n_keep)
 {
   struct reaper r = { .a = a, .command = command };
   struct sbx_error e;
   sigset_t set;
   siginfo_t si;
 
-  close_inherited(a);
+  close_inherited(a, keep, n_keep);
   if (!a->filters_early && seccomp_install_all(a->filters, a->n_filters, &e) < 0) {
     send_msg(a->sock, MSG_ERROR, 0, &e);
     _exit(e.status);

@@ -70,7 +70,10 @@ int mounts_build_root(const struct plan *p, struct sbx_error *e);
 void command_exec(const struct plan *p, const struct exec_ctx *x) __attribute__((noreturn));
 
 /* reaper.c: pid 1 of the sandbox. */
-void reaper_run(const struct child_args *a, pid_t command) __attribute__((noreturn));
+/* keep: the fds pid 1 holds for the sandbox's lifetime (-1 entries are
+ * ignored). */
+void reaper_run(const struct child_args *a, pid_t command, const int *keep, size_t n_keep)
+    __attribute__((noreturn));
 
 /* The signals the launcher and the reaper pass on to the command. */
 void forwarded_signals(sigset_t *set);
