@@ -48,6 +48,8 @@ prepare_root() {
   cc -O2 -Wall -static -o "$testroot/probe" "$srcdir/tests/probe/probe.c" || exit 1
   cc -O2 -Wall -static -o "$testroot/sysprobe" "$srcdir/tests/probe/sysprobe.c" || exit 1
   cp -r "$srcdir/tests/integration" "$testroot/integration"
+  cp -r "$srcdir/doc" "$srcdir/completions" "$testroot/"
+  if [ -f "$builddir/doc/sandbox.1" ]; then cp "$builddir/doc/sandbox.1" "$testroot/doc/"; fi
   mkdir "$testroot/fixtures"
   if [ "$(id -u)" = 0 ]; then
     id "$test_user" >/dev/null 2>&1 || useradd -m "$test_user" || exit 1
@@ -71,6 +73,7 @@ run_integration() { # $1: 0 or 1, SANDBOX_FORCE_FALLBACK
   count_tap < <(as_test_user env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ \
     SANDBOX="$testroot/sandbox" PROBE="$testroot/probe" TESTROOT="$testroot" \
     SANDBOX_BWRAP="$testroot/bwrap" BWRAP_REFERENCE="$(command -v bwrap || true)" \
+    SANDBOX_SRCDIR="$testroot" \
     FIXTURES="$testroot/fixtures" SANDBOX_FORCE_FALLBACK="$1" \
     bats --tap "$testroot/integration" 2>&1; echo "# exit $?")
 }
