@@ -54,6 +54,7 @@ prepare_root() {
   if [ "$(id -u)" = 0 ]; then
     id "$test_user" >/dev/null 2>&1 || useradd -m "$test_user" || exit 1
     install -o root -m 4755 "$testroot/probe" "$testroot/probe-suid"
+    install -o root -m 4755 "$testroot/sandbox" "$testroot/sandbox-suid"
     chown "$test_user" "$testroot/fixtures"
   fi
   chmod 755 "$testroot"
