@@ -609,10 +609,22 @@ static int unknown_option(struct cli_state *cs, char **argv, int argc)
 {
   const char *word = cs->opt_end < argc ? argv[cs->opt_end] : "?";
 
+  char matches[256] = "";
+  int n = 0;
+
   for (const struct argp_option *o = options; o->name || o->doc; o++) {
-    if (o->name && strncmp(word, "--", 2) == 0 && strcmp(word + 2, o->name) == 0)
+    if (!o->name || strncmp(word, "--", 2) != 0)
+      continue;
+    if (strcmp(word + 2, o->name) == 0)
       return sbx_fail(cs->err, 0, "%s: missing argument", word);
+    /* getopt refuses a prefix of several options the same way. */
+    if (word[2] && strncmp(o->name, word + 2, strlen(word + 2)) == 0 && n++ < 4) {
+      size_t used = strlen(matches);
+      snprintf(matches + used, sizeof matches - used, "%s--%s", used ? ", " : "", o->name);
+    }
   }
+  if (n > 1)
+    return sbx_fail(cs->err, 0, "ambiguous option %s (%s%s)", word, matches, n > 4 ? ", ..." : "");
   return sbx_fail(cs->err, 0, "Unknown option %s (see --help)", word);
 }
 

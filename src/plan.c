@@ -168,11 +168,13 @@ static bool asked_for_userns(const struct plan *p)
 static int check_combinations(const struct plan *p, struct sbx_error *e)
 {
   if (p->as_pid_1 && !(p->ns & NS_PID))
-    return sbx_fail(e, 0, "--as-pid-1 needs a new PID namespace (--unshare-pid)");
+    return sbx_fail(e, 0, "--as-pid-1 needs a new PID namespace (%s)",
+                    p->pers == PERS_SANDBOX ? "not with --share-pid" : "--unshare-pid");
   if (p->as_pid_1 && p->n_lock_files)
     return sbx_fail(e, 0, "--as-pid-1 cannot be combined with --lock-file");
   if (p->hostname && !(p->ns & NS_UTS))
-    return sbx_fail(e, 0, "--hostname needs a new UTS namespace (--unshare-uts)");
+    return sbx_fail(e, 0, "--hostname needs a new UTS namespace (%s)",
+                    p->pers == PERS_SANDBOX ? "not with --share-uts" : "--unshare-uts");
   if ((p->uid_set || p->gid_set) && !(p->ns & NS_USER) && p->userns_fd < 0)
     return sbx_fail(e, 0, "--%s needs a new user namespace (--unshare-user) or --userns",
                     p->uid_set ? "uid" : "gid");
@@ -258,7 +260,7 @@ static int source_error(const struct fs_op *op, int err, struct sbx_error *e)
 static int check_fd(int fd, const char *option, struct sbx_error *e)
 {
   if (fd >= 0 && fcntl(fd, F_GETFD) < 0)
-    return sbx_fail(e, errno, "--%s %d", option, fd);
+    return sbx_fail(e, 0, "--%s %d: fd %d is not open", option, fd, fd);
   return 0;
 }
 
