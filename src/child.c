@@ -119,7 +119,8 @@ static int step_userns_late(const struct child_args *a, struct sbx_error *e)
 
 static int step_privileges(const struct child_args *a, struct sbx_error *e)
 {
-  if (!a->plan->caps_untouched && caps_set_exactly(a->plan->caps, e) < 0)
+  const struct plan *p = a->plan;
+  if (!p->caps_untouched && caps_set_exactly(p->caps, p->uid != 0, e) < 0)
     return -1;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return sbx_fail(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");

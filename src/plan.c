@@ -220,8 +220,10 @@ static void bwrap_defaults(struct plan *p)
   /* Real root keeps its capabilities, as bubblewrap does for rpm-ostree. */
   if (getuid() == 0) {
     base = caps_current();
-    /* ...and, like bubblewrap, does not even call capset then. */
-    p->caps_untouched = !p->caps_on && !p->caps_off;
+    /* ...and, without a user namespace, like bubblewrap does not even
+     * call capset then.  In a new one, root's caps there are all of
+     * them: cut to the ones it had outside. */
+    p->caps_untouched = !p->caps_on && !p->caps_off && !(p->ns & NS_USER);
   }
   p->caps = (base | p->caps_on) & ~p->caps_off;
   if (!p->seccomp_profile)

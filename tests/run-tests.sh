@@ -69,20 +69,27 @@ as_test_user() {
   fi
 }
 
-run_integration() { # $1: 0 or 1, SANDBOX_FORCE_FALLBACK
-  echo "# integration, SANDBOX_FORCE_FALLBACK=$1"
-  count_tap < <(as_test_user env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ \
+# $1: 0 or 1, SANDBOX_FORCE_FALLBACK; $2: the directory of .bats files;
+# $3: "root" to run them as root instead of the test user.
+run_integration() {
+  local as=as_test_user
+  [ "${3:-}" = root ] && as=
+  echo "# integration ${2##*/}, SANDBOX_FORCE_FALLBACK=$1"
+  count_tap < <($as env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ \
     SANDBOX="$testroot/sandbox" PROBE="$testroot/probe" TESTROOT="$testroot" \
     SANDBOX_BWRAP="$testroot/bwrap" BWRAP_REFERENCE="$(command -v bwrap || true)" \
     SANDBOX_SRCDIR="$testroot" \
     FIXTURES="$testroot/fixtures" SANDBOX_FORCE_FALLBACK="$1" \
-    bats --tap "$testroot/integration" 2>&1; echo "# exit $?")
+    bats --tap "$2" 2>&1; echo "# exit $?")
 }
 
 run_unit_tests
 prepare_root
 trap 'rm -rf "$testroot"' EXIT
-run_integration 0
-run_integration 1
+run_integration 0 "$testroot/integration"
+run_integration 1 "$testroot/integration"
+if [ "$(id -u)" = 0 ]; then
+  run_integration 0 "$testroot/integration/root" root
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -93,14 +93,6 @@ setup() {
 	bw_compare_ok -s exact -- --uid 11 --uid 12 --gid 21 --gid 22 --proc /proc sh -c 'id -u; id -g'
 }
 
-@test "diff: as root: identity and namespaces by default" {
-	[[ $(id -u) -eq 0 ]] || skip "root only: the defaults differ for root (no user namespace); the suite runs as $(id -un)"
-	# bubblewrap run by root keeps root's capabilities; SPEC §4.2 gives the
-	# command none it did not ask for, so capabilities are not compared
-	bw_compare_ok -- --proc /proc sh -c '@LIB@ id -u; id -g; grep NoNewPrivs /proc/self/status; ns'
-	bw_compare_ok -- --unshare-user --proc /proc sh -c '@LIB@ id -u; id -g; grep NoNewPrivs /proc/self/status; ns'
-}
-
 # --- working directory and environment ---------------------------------------
 
 @test "diff: --chdir to an absolute and a relative directory" {
