@@ -51,6 +51,8 @@ prepare_root() {
   cp -r "$srcdir/doc" "$srcdir/completions" "$testroot/"
   if [ -f "$builddir/doc/sandbox.1" ]; then cp "$builddir/doc/sandbox.1" "$testroot/doc/"; fi
   mkdir "$testroot/fixtures"
+  # A source tree may be read-only (distcheck): the copies must not be.
+  chmod -R u+w "$testroot"
   if [ "$(id -u)" = 0 ]; then
     id "$test_user" >/dev/null 2>&1 || useradd -m "$test_user" || exit 1
     install -o root -m 4755 "$testroot/probe" "$testroot/probe-suid"
