@@ -51,6 +51,11 @@ static int enter_workdir(const struct plan *p, const char *old_cwd, struct sbx_e
   if (p->chdir) {
     if (chdir(p->chdir) < 0)
       return sbx_fail(e, errno, "--chdir %s", p->chdir);
+    /* A directory reached through an inherited fd (/proc/self/fd/N) can
+     * lie outside the new root: the CVE-2024-21626 class.  The kernel then
+     * has no path for it from our root, and getcwd() says ENOENT. */
+    if (!getcwd(cwd, sizeof cwd) && errno == ENOENT)
+      return sbx_fail(e, 0, "--chdir %s: the directory is outside the sandbox", p->chdir);
   } else if (!(old_cwd && chdir(old_cwd) == 0) && !(home && chdir(home) == 0)) {
     if (chdir("/") < 0)
       return sbx_fail(e, errno, "chdir /");
@@ -174,15 +179,16 @@ void command_exec(const struct plan *p, const struct exec_ctx *x)
   sigset_t empty;
 
   apply_env(p);
+  if (p->block_fd >= 0)
+    wait_block_fd(p->block_fd);
+  /* Before chdir: no fd that is not passed on can serve as a way out. */
+  close_fds(p, x);
   if (enter_workdir(p, x->old_cwd, &e) < 0)
     command_fail(x, &e);
   if (p->new_session && setsid() < 0) {
     sbx_fail(&e, errno, "--new-session: setsid");
     command_fail(x, &e);
   }
-  if (p->block_fd >= 0)
-    wait_block_fd(p->block_fd);
-  close_fds(p, x);
   umask(x->umask);
   setrlimit(RLIMIT_NOFILE, &x->nofile);
   sigemptyset(&empty);

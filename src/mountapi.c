@@ -79,14 +79,40 @@ static void took_root(struct mount_ctx *c, int *mnt)
 
 /* ---- new mount API (continued) -------------------------------------- */
 
-static int bind_new(struct mount_ctx *c, int src_fd, int dest_fd, unsigned attr)
+static int clone_of(int fd)
 {
-  _cleanup_close_ int tree = sys_open_tree(
-      src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-  bool over_root = is_root(c, dest_fd);
+  return sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+}
+
+int mnt_clone_tree(int *fd)
+{
+  int tree = clone_of(*fd);
   if (tree < 0)
     return -1;
-  if (sys_setattr(tree, AT_RECURSIVE, attr) < 0)
+  close(*fd);
+  *fd = tree;
+  return 0;
+}
+
+int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e)
+{
+  struct mount_attr a = { 0 };
+  if (syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, &a, sizeof a) == 0 || errno != ENOSYS)
+    return 0;
+  c->classic_mount = true;
+  return mnt_load_host_table(c, e);
+}
+
+/* src_fd is a detached clone already (ATTR_CLONED: the caller keeps and
+ * closes it), or anything else, cloned here. */
+static int bind_new(struct mount_ctx *c, int src_fd, int dest_fd, unsigned attr)
+{
+  _cleanup_close_ int tree = (attr & ATTR_CLONED) ? dup(src_fd) : clone_of(src_fd);
+  bool over_root = is_root(c, dest_fd);
+
+  if (tree < 0)
+    return -1;
+  if (sys_setattr(tree, AT_RECURSIVE, attr & ~(unsigned)ATTR_CLONED) < 0)
     return -1;
   if (sys_move_mount(tree, dest_fd) < 0)
     return -1;
@@ -375,6 +401,10 @@ int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
   }
   if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
     return sbx_fail(e, errno, "new root: mount tmpfs on /tmp");
+  /* Unbindable: a recursive bind of "/" or "/tmp" made after this must not
+   * take the sandbox's own root along. */
+  if (mount(NULL, "/tmp", NULL, MS_UNBINDABLE, NULL) < 0)
+    return sbx_fail(e, errno, "new root: make it unbindable");
   c->root_fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (c->root_fd < 0)
     return sbx_fail(e, errno, "new root: open /tmp");

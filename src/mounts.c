@@ -54,6 +54,22 @@ static int open_source(struct fs_op *op, int *out, struct sbx_error *e)
   return 0;
 }
 
+/* On the new mount API each source is cloned now, before the new root is
+ * attached: the root sits on the host's "/", so a recursive clone of "/"
+ * made later would hold the sandbox's own root in it. */
+static int clone_sources(struct mount_ctx *c, struct sbx_error *e)
+{
+  if (c->classic_mount || mnt_probe_new_api(c, e) < 0 || c->classic_mount)
+    return c->classic_mount ? 0 : -1;
+  for (size_t i = 0; i < c->plan->n_ops; i++) {
+    int *fd = &c->src_fds[i];
+    if (*fd >= 0 && mnt_clone_tree(fd) < 0)
+      return sbx_fail(e, errno, "--%s %s: clone", c->plan->ops[i].option,
+                      c->plan->ops[i].src ? c->plan->ops[i].src : "");
+  }
+  return 0;
+}
+
 /* A thousand binds hold a thousand fds for a moment: lift the soft limit
  * to the hard one (the command gets the original back, see command.c). */
 static void raise_fd_limit(size_t need)
@@ -83,7 +99,7 @@ static int open_sources(struct mount_ctx *c, struct sbx_error *e)
         open_source(op, &c->src_fds[i], e) < 0)
       return -1;
   }
-  return 0;
+  return clone_sources(c, e);
 }
 
 static int op_bind(struct mount_ctx *c, const struct fs_op *op, int src_fd, struct sbx_error *e)
@@ -97,6 +113,8 @@ static int op_bind(struct mount_ctx *c, const struct fs_op *op, int src_fd, stru
     attr |= ATTR_RDONLY;
   if (path_open(c, op->dest, (op->flags & OPF_SRC_DIR) ? MK_DIR : MK_FILE, &dest, e) < 0)
     return -1;
+  if (!c->classic_mount)
+    attr |= ATTR_CLONED; /* see clone_sources */
   return mnt_bind(c, src_fd, dest, op->dest, attr, e);
 }
 

@@ -17,6 +17,7 @@ enum {
   ATTR_NOSUID = 0x2,
   ATTR_NODEV = 0x4,
   ATTR_NOEXEC = 0x8,
+  ATTR_CLONED = 0x10000, /* not a mount attribute: src_fd is a detached clone */
 };
 
 struct mount_table; /* host mount points, for the mount(2) fallback only */
@@ -60,6 +61,11 @@ int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e);
 /* A detached (new API) or attached-at-/tmp (fallback) tmpfs for the root. */
 int mnt_new_root(struct mount_ctx *c, struct sbx_error *e);
 int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e);
+/* Falls back to mount(2) now when the kernel lacks mount_setattr (5.12);
+ * open_tree alone (5.2) is not enough to bind with flags. */
+int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e);
+/* Replaces an O_PATH fd by a detached recursive clone of its mount tree. */
+int mnt_clone_tree(int *fd);
 
 /* fileops.c: ops that make files rather than mounts. */
 int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
