@@ -112,7 +112,9 @@ static bool binds_host_usr(const struct plan *p)
 {
   for (size_t i = 0; i < p->n_ops; i++) {
     const struct fs_op *op = &p->ops[i];
-    if (op->kind == OP_BIND && path_same(op->src, "/usr") && path_same(op->dest, "/usr"))
+    /* --bind-fd has no source path (op->src is NULL). */
+    if (op->kind == OP_BIND && op->src && path_same(op->src, "/usr") &&
+        path_same(op->dest, "/usr"))
       return true;
   }
   return false;

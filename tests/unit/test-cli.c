@@ -255,6 +255,9 @@ static void test_bwrap_options(void)
          plan.ns_unshare == (NS_ALL & ~NS_NET & ~NS_MOUNT) && (plan.ns_try & NS_USER),
      "--unshare-all then --share-net; user and cgroup are -try");
   ok(PARSE("--seccomp-export", "default") == CLI_RUN, "--seccomp-export needs no command");
+  ok(PARSE("--bind-fd", "0", "/usr", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         plan.ops[plan.n_ops - 1].src == NULL,
+     "--bind-fd onto /usr: no source path, and the /usr links check copes (fuzz regression)");
 }
 
 static void test_args_fd(void)
