@@ -54,18 +54,26 @@ static int open_source(struct fs_op *op, int *out, struct sbx_error *e)
   return 0;
 }
 
-/* On the new mount API each source is cloned now, before the new root is
- * attached: the root sits on the host's "/", so a recursive clone of "/"
- * made later would hold the sandbox's own root in it. */
-static int clone_sources(struct mount_ctx *c, struct sbx_error *e)
+/* On the new mount API the new root is attached over the host's "/", so
+ * a recursive clone of "/" made after that would hold the sandbox's own
+ * root: a source that is the host's root is cloned now, before.  (Only
+ * those: the others are cloned when their op runs, so that mounts are
+ * made, and listed in mountinfo, in the order of the ops.) */
+static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
 {
+  struct stat root, st;
+
   if (c->classic_mount || mnt_probe_new_api(c, e) < 0 || c->classic_mount)
     return c->classic_mount ? 0 : -1;
+  if (stat("/", &root) < 0)
+    return sbx_fail(e, errno, "stat /");
   for (size_t i = 0; i < c->plan->n_ops; i++) {
     int *fd = &c->src_fds[i];
-    if (*fd >= 0 && mnt_clone_tree(fd) < 0)
-      return sbx_fail(e, errno, "--%s %s: clone", c->plan->ops[i].option,
-                      c->plan->ops[i].src ? c->plan->ops[i].src : "");
+    if (*fd < 0 || fstat(*fd, &st) < 0 || st.st_dev != root.st_dev || st.st_ino != root.st_ino)
+      continue;
+    if (mnt_clone_tree(fd) < 0)
+      return sbx_fail(e, errno, "--%s /: clone", c->plan->ops[i].option);
+    c->src_cloned[i] = true;
   }
   return 0;
 }
@@ -88,6 +96,7 @@ static int open_sources(struct mount_ctx *c, struct sbx_error *e)
   size_t n_binds = 0;
 
   c->src_fds = xmalloc(p->n_ops * sizeof *c->src_fds);
+  c->src_cloned = xcalloc(p->n_ops, sizeof *c->src_cloned);
   for (size_t i = 0; i < p->n_ops; i++) {
     c->src_fds[i] = -1;
     n_binds += p->ops[i].kind == OP_BIND;
@@ -99,10 +108,11 @@ static int open_sources(struct mount_ctx *c, struct sbx_error *e)
         open_source(op, &c->src_fds[i], e) < 0)
       return -1;
   }
-  return clone_sources(c, e);
+  return clone_root_sources(c, e);
 }
 
-static int op_bind(struct mount_ctx *c, const struct fs_op *op, int src_fd, struct sbx_error *e)
+static int op_bind(struct mount_ctx *c, const struct fs_op *op, int src_fd, bool cloned,
+                   struct sbx_error *e)
 {
   _cleanup_close_ int dest = -1;
   unsigned attr = ATTR_NOSUID;
@@ -113,8 +123,8 @@ static int op_bind(struct mount_ctx *c, const struct fs_op *op, int src_fd, stru
     attr |= ATTR_RDONLY;
   if (path_open(c, op->dest, (op->flags & OPF_SRC_DIR) ? MK_DIR : MK_FILE, &dest, e) < 0)
     return -1;
-  if (!c->classic_mount)
-    attr |= ATTR_CLONED; /* see clone_sources */
+  if (cloned)
+    attr |= ATTR_CLONED; /* see clone_root_sources */
   return mnt_bind(c, src_fd, dest, op->dest, attr, e);
 }
 
@@ -231,7 +241,7 @@ static int run_op(struct mount_ctx *c, size_t i, struct sbx_error *e)
   set_modes(c, op);
   switch (op->kind) {
   case OP_BIND:
-    return (op->flags & OPF_SKIP) ? 0 : op_bind(c, op, c->src_fds[i], e);
+    return (op->flags & OPF_SKIP) ? 0 : op_bind(c, op, c->src_fds[i], c->src_cloned[i], e);
   case OP_REMOUNT_RO:
     if (path_open(c, op->dest, MK_NONE, &fd, e) < 0)
       return -1;
@@ -275,6 +285,7 @@ static void ctx_free(struct mount_ctx *c)
     if (c->src_fds[i] >= 0)
       close(c->src_fds[i]);
   free(c->src_fds);
+  free(c->src_cloned);
   if (c->root_fd >= 0)
     close(c->root_fd);
 }

@@ -30,6 +30,7 @@ struct mount_ctx {
   dev_t root_dev;       /* root_fd's identity, to notice a mount over it */
   ino_t root_ino;
   int *src_fds;         /* per op: the bind source, opened before any mount */
+  bool *src_cloned;     /* per op: src_fds[i] is a detached clone already */
   /* Modes of what path_open creates for the current op: missing parents,
    * and the last component. */
   mode_t parent_mode, leaf_mode;
