@@ -48,8 +48,17 @@ static void arm_parent_death(int lifeline)
     _exit(SBX_EXIT_SETUP);
 }
 
-/* --userns-block-fd: an outside helper writes the id maps; the launcher
- * says when it is done. */
+/* The child waits for the launcher's word when an outside helper writes
+ * the id maps (--userns-block-fd), and when the launcher reports the
+ * namespaces (--info-fd, --json-status-fd): it reads them from
+ * /proc/CHILD/ns, which must not vanish with a command that is quick to
+ * exit. */
+bool plan_child_waits(const struct plan *p)
+{
+  return p->userns_block_fd >= 0 || p->info_fd >= 0 || p->json_status_fd >= 0;
+}
+
+/* Waits for MSG_GO from the launcher. */
 static int wait_for_go(const struct child_args *a, struct sbx_error *e)
 {
   struct sync_msg m;
@@ -58,7 +67,7 @@ static int wait_for_go(const struct child_args *a, struct sbx_error *e)
     n = recv(a->sock, &m, sizeof m, 0);
   while (n < 0 && errno == EINTR);
   if (n != (ssize_t)sizeof m || m.kind != MSG_GO)
-    return sbx_fail(e, n < 0 ? errno : 0, "--userns-block-fd: the launcher went away");
+    return sbx_fail(e, n < 0 ? errno : 0, "the launcher went away");
   return 0;
 }
 
@@ -67,10 +76,10 @@ typedef int (*step_fn)(const struct child_args *a, struct sbx_error *e);
 static int step_userns(const struct child_args *a, struct sbx_error *e)
 {
   const struct plan *p = a->plan;
-  if (!(p->ns & NS_USER))
+  if (plan_child_waits(p) && wait_for_go(a, e) < 0)
+    return -1;
+  if (!(p->ns & NS_USER) || p->userns_block_fd >= 0)
     return 0;
-  if (p->userns_block_fd >= 0)
-    return wait_for_go(a, e);
   return userns_write_maps(p, a->outer_uid, a->outer_gid, e);
 }
 

@@ -193,9 +193,9 @@ static void release_child(struct monitor *m)
 {
   char c;
   ssize_t n;
-  do
-    n = read(m->plan->userns_block_fd, &c, 1);
-  while (n < 0 && errno == EINTR);
+  while (m->plan->userns_block_fd >= 0 &&
+         (n = read(m->plan->userns_block_fd, &c, 1)) < 0 && errno == EINTR)
+    ;
   send_msg(m->sock, MSG_GO, 0, NULL);
 }
 
@@ -264,7 +264,7 @@ int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
   if (m.child < 0)
     return -1;
   status_write_info(p, m.child);
-  if (p->userns_block_fd >= 0)
+  if (plan_child_waits(p))
     release_child(&m);
   monitor_loop(&m);
   return result(&m, e);

@@ -47,6 +47,7 @@ struct exec_ctx {
 
 /* child.c: runs in the cloned child; never returns. */
 void child_main(const struct child_args *a) __attribute__((noreturn));
+bool plan_child_waits(const struct plan *p);
 void send_msg(int sock, int kind, int status, const struct sbx_error *e);
 
 /* userns.c */
