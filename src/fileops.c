@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,33 +52,78 @@ int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
   return 0;
 }
 
-/* The data goes to a file on the root tmpfs under a name of our own, is
- * bound on DEST, and the name is removed again: only the bind is left. */
-int op_bind_data(struct mount_ctx *c, const struct fs_op *op, size_t index,
-                 struct sbx_error *e)
+/* Where the data file is written: the root's tmpfs, or, with mount(2),
+ * which cannot bind from the root there (it is unbindable, mountapi.c), a
+ * scratch tmpfs on a directory of the root, detached again afterwards. */
+static int data_dir(struct mount_ctx *c, const char *scratch, int *dir, struct sbx_error *e)
+{
+  static const char *const opts[] = { "mode=0755", NULL };
+  _cleanup_close_ int at = -1;
+
+  if (!c->classic_mount) {
+    *dir = fcntl(c->root_fd, F_DUPFD_CLOEXEC, 3);
+    return *dir < 0 ? sbx_fail(e, errno, "dup") : 0;
+  }
+  if (mkdirat(c->root_fd, scratch, 0700) < 0)
+    return sbx_fail(e, errno, "create a scratch directory");
+  at = openat(c->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (at < 0 || mnt_fs(c, "tmpfs", opts, ATTR_NOSUID | ATTR_NODEV, at, e) < 0)
+    return at < 0 ? sbx_fail(e, errno, "open the scratch directory") : -1;
+  *dir = openat(c->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  return *dir < 0 ? sbx_fail(e, errno, "open the scratch tmpfs") : 0;
+}
+
+static void data_dir_remove(struct mount_ctx *c, const char *scratch, int dir, const char *name)
+{
+  char path[32];
+  unlinkat(dir, name, 0);
+  if (!c->classic_mount)
+    return;
+  fd_path(dir, path);
+  umount2(path, MNT_DETACH);
+  unlinkat(c->root_fd, scratch, AT_REMOVEDIR);
+}
+
+static int bind_data(struct mount_ctx *c, const struct fs_op *op, int dir, const char *name,
+                     struct sbx_error *e)
 {
   unsigned attr = ATTR_NOSUID | ATTR_NODEV | ((op->flags & OPF_RDONLY) ? ATTR_RDONLY : 0);
   _cleanup_close_ int tmp = -1, src = -1, dest = -1;
-  char name[64];
   int r;
 
-  snprintf(name, sizeof name, ".sandbox-bind-data-%zu", index);
-  tmp = openat(c->root_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+  tmp = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
                (op->flags & OPF_PERMS) ? op->perms : 0600);
   if (tmp < 0)
     return sbx_fail(e, errno, "create a file for the data");
   r = copy_fd(op->fd, tmp);
   close(op->fd);
-  src = openat(c->root_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (r < 0)
+    return sbx_fail(e, errno, "copy from fd %d", op->fd);
+  src = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (src < 0)
+    return sbx_fail(e, errno, "open the data file");
   c->leaf_mode = 0444;
-  if (r < 0 || src < 0 || path_open(c, op->dest, MK_FILE, &dest, e) < 0 ||
-      mnt_bind(c, src, dest, op->dest, attr, e) < 0) {
-    int err = errno;
-    unlinkat(c->root_fd, name, 0);
-    return r < 0 || src < 0 ? sbx_fail(e, err, "copy from fd %d", op->fd) : -1;
-  }
-  unlinkat(c->root_fd, name, 0);
-  return 0;
+  if (path_open(c, op->dest, MK_FILE, &dest, e) < 0)
+    return -1;
+  return mnt_bind(c, src, dest, op->dest, attr, e);
+}
+
+/* The data goes to a file under a name of our own, is bound on DEST, and
+ * the name is removed again: only the bind is left. */
+int op_bind_data(struct mount_ctx *c, const struct fs_op *op, size_t index,
+                 struct sbx_error *e)
+{
+  char name[64], scratch[64];
+  _cleanup_close_ int dir = -1;
+  int r;
+
+  snprintf(name, sizeof name, ".sandbox-bind-data-%zu", index);
+  snprintf(scratch, sizeof scratch, ".sandbox-bind-data-%zu.d", index);
+  if (data_dir(c, scratch, &dir, e) < 0)
+    return -1;
+  r = bind_data(c, op, dir, name, e);
+  data_dir_remove(c, scratch, dir, name);
+  return r;
 }
 
 int op_chmod(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
