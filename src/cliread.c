@@ -103,7 +103,8 @@ static void splice_words(struct argp_state *st, int after, char **words, int n, 
 
   v[0] = st->argv[0];
   cs->parsed_before += after - 1; /* they still count towards the limit */
-  memcpy(v + 1, words, (size_t)n * sizeof *v);
+  if (n > 0) /* an empty file or fd has no words, and words is NULL */
+    memcpy(v + 1, words, (size_t)n * sizeof *v);
   memcpy(v + 1 + n, st->argv + after, (size_t)rest * sizeof *v);
   cs->splice_argv = v;
   cs->splice_argc = 1 + n + rest;

@@ -131,7 +131,8 @@ static void close_fds(const struct plan *p, const struct exec_ctx *x)
 {
   if (p->pers == PERS_SANDBOX) {
     int keep[p->n_pass_fds + 1];
-    memcpy(keep, p->pass_fds, p->n_pass_fds * sizeof *keep);
+    for (size_t i = 0; i < p->n_pass_fds; i++)
+      keep[i] = p->pass_fds[i];
     keep[p->n_pass_fds] = x->a->exec_fd;
     close_fds_except(keep, p->n_pass_fds + 1);
     return;

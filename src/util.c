@@ -176,7 +176,8 @@ void close_fds_except(const int *keep, size_t n_keep)
   int sorted[n_keep + 1];
   unsigned next = 3;
 
-  memcpy(sorted, keep, n_keep * sizeof *keep);
+  for (size_t i = 0; i < n_keep; i++)
+    sorted[i] = keep[i];
   qsort(sorted, n_keep, sizeof *sorted, cmp_int);
   for (size_t i = 0; i < n_keep; i++) {
     if (sorted[i] < (int)next)

@@ -26,12 +26,22 @@ static int parse(int argc, char **argv)
   memset(&err, 0, sizeof err);
   return cli_parse(argc, argv, &plan, &err);
 }
+/* The plan points into argv, so the vector must outlive the statement
+ * that builds it: copy it to the heap (never freed; a test's lifetime). */
+static char **keep_argv(char **v, int *argc)
+{
+  int n = 0;
+  while (v[n])
+    n++;
+  char **copy = calloc((size_t)n + 1, sizeof *copy);
+  memcpy(copy, v, (size_t)n * sizeof *copy);
+  *argc = n;
+  return copy;
+}
 #define PARSE(...)                                                             \
   ({                                                                           \
-    char **v_ = ARGV(__VA_ARGS__);                                             \
-    int c_ = 0;                                                                \
-    while (v_[c_])                                                             \
-      c_++;                                                                    \
+    int c_;                                                                    \
+    char **v_ = keep_argv(ARGV(__VA_ARGS__), &c_);                             \
     parse(c_, v_);                                                             \
   })
 
