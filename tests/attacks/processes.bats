@@ -105,9 +105,12 @@ teardown() {
 	local opts launcher i out=$FIX/reaped
 	for opts in "" "--as-pid-1"; do
 		MARK=$(unique_marker)
+		# The file exists before the loop below reads it: the background
+		# job's own redirection may come later.
+		: >"$out"
 		# shellcheck disable=SC2086
 		reaped 3 "${TARGET[@]}" $opts -- /bin/sh -c "$A survivor $P $MARK; exec $P sleep 1000 $MARK-cmd" \
-			</dev/null >"$out" 2>&1 3>&- &
+			</dev/null >>"$out" 2>&1 3>&- &
 		BG_PID=$!
 		for ((i = 0; i < 200; i++)); do
 			launcher=$(sed -n 's/^subreaper-child=//p' "$out")
