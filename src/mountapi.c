@@ -284,6 +284,18 @@ static void unescape(char *s)
   *o = '\0';
 }
 
+void mnt_free_host_table(struct mount_ctx *c)
+{
+  struct mount_table *t = c->host_mounts;
+  if (!t)
+    return;
+  for (size_t i = 0; i < t->n; i++)
+    free(t->points[i]);
+  free(t->points);
+  free(t);
+  c->host_mounts = NULL;
+}
+
 int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e)
 {
   FILE *f = fopen("/proc/self/mountinfo", "re");

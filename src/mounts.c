@@ -286,6 +286,7 @@ static void ctx_free(struct mount_ctx *c)
       close(c->src_fds[i]);
   free(c->src_fds);
   free(c->src_cloned);
+  mnt_free_host_table(c);
   if (c->root_fd >= 0)
     close(c->root_fd);
 }

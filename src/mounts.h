@@ -62,6 +62,7 @@ int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e);
 /* A detached (new API) or attached-at-/tmp (fallback) tmpfs for the root. */
 int mnt_new_root(struct mount_ctx *c, struct sbx_error *e);
 int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e);
+void mnt_free_host_table(struct mount_ctx *c);
 /* Falls back to mount(2) now when the kernel lacks mount_setattr (5.12);
  * open_tree alone (5.2) is not enough to bind with flags. */
 int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e);

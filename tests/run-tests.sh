@@ -49,6 +49,7 @@ prepare_root() {
   cc -O2 -Wall -static -o "$testroot/sysprobe" "$srcdir/tests/probe/sysprobe.c" || exit 1
   cp -r "$srcdir/tests/integration" "$testroot/integration"
   cp -r "$srcdir/tests/attacks" "$testroot/attacks"
+  mkdir "$testroot/fuzz" && cp -r "$srcdir/tests/fuzz/regressions" "$testroot/fuzz/"
   cc -O2 -Wall -static -o "$testroot/attack" "$srcdir/tests/attacks/attack.c" || exit 1
   cp -r "$srcdir/doc" "$srcdir/completions" "$testroot/"
   if [ -f "$builddir/doc/sandbox.1" ]; then cp "$builddir/doc/sandbox.1" "$testroot/doc/"; fi

@@ -148,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     argc--;
     pers = PERS_BWRAP;
   }
+  int lowest_free = fz_lowest_free_fd();
   fz_files_reset(data + payload, size - payload);
   sbx_level_prefix = false;
   memset(&e, 0, sizeof e);
@@ -170,6 +171,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
 
   fz_release_all();
+  fz_files_reset(NULL, 0);
+  CHECK(fz_lowest_free_fd() == lowest_free); /* no fd leaked */
   if (pers == PERS_BWRAP)
     argv--;
   free(argv);

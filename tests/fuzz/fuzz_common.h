@@ -136,9 +136,11 @@ static size_t fz_payload_len;
 #define FZ_MAX_FDS 64
 static int fz_real_fds[FZ_MAX_FDS];
 static size_t fz_n_real;
-/* Read offsets of the pretend fds (any other number). */
+/* Read offsets of the pretend fds (any other number), and which of them
+ * have been read as such since the last close. */
 #define FZ_PRETEND 1024
 static size_t fz_offset[FZ_PRETEND];
+static unsigned char fz_pretended[FZ_PRETEND];
 
 static int fz_is_real(int fd)
 {
@@ -160,7 +162,7 @@ int fuzz_open(const char *path, int flags, ...)
   }
   fd = memfd_create("fuzz-file", MFD_CLOEXEC);
   if (fd < 0)
-    abort();
+    return -1; /* (an fd leak would show as EMFILE here) */
   if (fz_payload_len && write(fd, fz_payload, fz_payload_len) != (ssize_t)fz_payload_len)
     abort();
   lseek(fd, 0, SEEK_SET);
@@ -180,6 +182,7 @@ ssize_t fuzz_read(int fd, void *buf, size_t n)
     errno = EBADF;
     return -1;
   }
+  fz_pretended[fd] = 1;
   left = fz_payload_len - fz_offset[fd];
   if (n > left)
     n = left;
@@ -188,6 +191,10 @@ ssize_t fuzz_read(int fd, void *buf, size_t n)
   return (ssize_t)n;
 }
 
+/* close(): a pretend fd (one read as the payload) is only rewound, so
+ * that an input's "--args 2" never closes the fuzzer's stderr; any other
+ * fd is one the code under test opened itself (a memfd, say) and is
+ * really closed. */
 int fuzz_close(int fd)
 {
   for (size_t i = 0; i < fz_n_real; i++)
@@ -195,12 +202,12 @@ int fuzz_close(int fd)
       fz_real_fds[i] = fz_real_fds[--fz_n_real];
       return close(fd);
     }
-  if (fd < 0 || fd >= FZ_PRETEND) {
-    errno = EBADF;
-    return -1;
+  if (fd >= 0 && fd < FZ_PRETEND && fz_pretended[fd]) {
+    fz_pretended[fd] = 0;
+    fz_offset[fd] = 0;
+    return 0;
   }
-  fz_offset[fd] = 0;
-  return 0;
+  return close(fd);
 }
 
 /* Sets the payload and forgets every fake fd of the previous input. */
@@ -209,8 +216,19 @@ static void fz_files_reset(const uint8_t *payload, size_t len)
   while (fz_n_real)
     close(fz_real_fds[--fz_n_real]);
   memset(fz_offset, 0, sizeof fz_offset);
+  memset(fz_pretended, 0, sizeof fz_pretended);
   fz_payload = payload;
   fz_payload_len = len;
+}
+
+/* The lowest fd number not in use: when the code under test leaks an fd,
+ * this changes from one input to the next. */
+static int fz_lowest_free_fd(void)
+{
+  int fd = dup(0);
+  if (fd >= 0)
+    close(fd);
+  return fd;
 }
 
 /* Where the payload starts: after the first three NULs in a row, if any. */

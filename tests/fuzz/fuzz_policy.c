@@ -59,6 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   memcpy(text, data, len);
   text[len] = '\0';
+  int lowest_free = fz_lowest_free_fd();
   if (nul)
     fz_files_reset(nul + 1, size - len - 1);
   else
@@ -77,6 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   fuzz_free(out.data); /* allocated through the tracker */
   fz_release_all();
+  fz_files_reset(NULL, 0);
+  CHECK(fz_lowest_free_fd() == lowest_free); /* no fd leaked */
   free(text);
   return 0;
 }
