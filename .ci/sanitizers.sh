@@ -7,7 +7,8 @@
 #
 #   build-asan/source     tracked and not ignored files, autogen'd
 #   build-asan/asan       gcc -fsanitize=address,undefined; `make check`
-#   build-asan/plain      -O1 -g, for Valgrind
+#   build-asan/plain      -O1 -g, for Valgrind (linked dynamically: Memcheck
+#                         replaces malloc through the dynamic loader)
 #
 # Run as root like .ci/run (the test driver then runs the suite as its
 # unprivileged user), or as that user.  Ends with "N passed, N failed":
@@ -76,7 +77,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 (
 	cd "$work/asan" &&
 		gcc -O1 -c sanitizer-defaults.c -o sanitizer-defaults.o &&
-		"$work/source/configure" --quiet --disable-werror CC=gcc \
+		"$work/source/configure" --quiet --disable-werror --disable-static-launcher CC=gcc \
 			CFLAGS="-O1 -g $san" LDFLAGS="$san" LIBS="$work/asan/sanitizer-defaults.o" &&
 		make -s -j"$(nproc)"
 ) || { echo "not ok - the ASan build failed"; failed=$((failed + 1)); finish; }
@@ -108,7 +109,7 @@ if ! command -v valgrind >/dev/null; then
 	failed=$((failed + 1))
 	finish
 fi
-(cd "$work/plain" && "$work/source/configure" --quiet CFLAGS="-O1 -g" && make -s -j"$(nproc)" src/sandbox) ||
+(cd "$work/plain" && "$work/source/configure" --quiet --disable-static-launcher CFLAGS="-O1 -g" && make -s -j"$(nproc)" src/sandbox) ||
 	{ echo "not ok - the plain build failed"; failed=$((failed + 1)); finish; }
 vgdir=$(mktemp -d /var/tmp/sandbox-valgrind.XXXXXX)
 trap 'rm -rf "$vgdir"' EXIT

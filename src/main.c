@@ -62,9 +62,27 @@ static int error_status(const struct plan *p, const struct sbx_error *e)
   return e->status ? e->status : SBX_EXIT_SETUP;
 }
 
+/* The caller, recorded before anything else of this program runs: a
+ * caller that dies before this moment has already handed the launcher to
+ * a reaper, and nothing can tell that from a reaper that really started
+ * it.  .preinit_array entries run before every library constructor and
+ * before main(); in the static build (configure's default) that is a few
+ * instructions after the kernel's exec.  The forwarded signals are held
+ * from here on too: one that comes during setup is passed on once the
+ * sandbox exists, instead of killing the launcher half-way. */
+static pid_t caller;
+
+static void record_caller(void)
+{
+  caller = getppid();
+  block_forwarded_signals();
+}
+
+__attribute__((section(".preinit_array"), used))
+static void (*const record_caller_early)(void) = record_caller;
+
 int main(int argc, char **argv)
 {
-  pid_t caller = getppid(); /* first, so a caller that dies now is noticed */
   struct sbx_error e = { 0 };
   struct plan plan;
   int status;
@@ -79,10 +97,6 @@ int main(int argc, char **argv)
 
   /* The caller may ignore SIGCHLD; waitpid() would then see nothing. */
   signal(SIGCHLD, SIG_DFL);
-  /* Signals to forward are held from the first moment: one that comes
-   * during setup is passed on once the sandbox exists, instead of killing
-   * the launcher half-way. */
-  block_forwarded_signals();
   if (refuse_privileged_install(&e) < 0 || ensure_stdio(&e) < 0) {
     sbx_error_print(&e);
     return error_status(&plan, &e);

@@ -131,22 +131,22 @@ teardown() {
 # Die-with-parent under a race: the launcher's parent is killed at a
 # random moment from 0 to 25 ms after the launcher has started (during
 # setup, at exec, or with the daemon already detached), 30 times.  Nothing
-# may survive any of them.  (A parent that dies before the launcher even
-# runs cannot be noticed by anybody: the wait for /proc/PID/exe leaves that
-# out.)  process.bats checks a plain command 100 times; here the command
+# may survive any of them.  (A parent that dies before the launcher's
+# first own instruction cannot be noticed by anybody: launcher_started
+# leaves that out.)  process.bats checks a plain command 100 times; here the command
 # fights back.
 @test "pid/die-with-parent-race: the caller killed at random moments while a daemon detaches" {
 	local i left=0 what="" exe
 	exe=$(readlink -f "${TARGET[0]}")
 	for ((i = 0; i < 30; i++)); do
-		run reaped 3 bash -c '
-			exe=$1
-			shift
+		run reaped 3 bash -c "$(declare -f launcher_started)"'
+			exe=$1 target=$2
+			shift 2
 			"$@" </dev/null >/dev/null 2>&1 &
 			l=$! n=0
-			while ! [ "/proc/$l/exe" -ef "$exe" ] && [ $n -lt 20000 ]; do n=$((n + 1)); done
+			while ! launcher_started "$l" "$exe" "$target" && [ $n -lt 20000 ]; do n=$((n + 1)); done
 			sleep "0.0$(printf %02d $((RANDOM % 26)))"
-			kill -9 $$' _ "$exe" "${TARGET[@]}" -- /bin/sh -c "$A survivor $P race; exec $P sleep 1000 race"
+			kill -9 $$' _ "$exe" "$ATTACK_TARGET" "${TARGET[@]}" -- /bin/sh -c "$A survivor $P race; exec $P sleep 1000 race"
 		if ! no_leftover; then
 			left=$((left + 1))
 			what+=$(printf '%s\n' "${lines[@]}" | grep '^subreaper-left=')$'\n'

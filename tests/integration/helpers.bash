@@ -352,6 +352,35 @@ host_unchanged() {
 
 # --- processes ---------------------------------------------------------------
 
+# asan_build: the launcher under test is built with AddressSanitizer
+# (.ci/sanitizers.sh).  Its runtime needs system calls of its own in every
+# process (sigaltstack and mmap before a noreturn call), which a test's
+# deliberately starving seccomp filter can forbid.
+asan_build() {
+	LC_ALL=C grep -qa __asan_init "$SANDBOX_REAL"
+}
+
+# launcher_started PID EXE [bwrap]: PID has started the launcher EXE, and,
+# for sandbox, has run its first own instruction, the moment from which
+# die-with-parent holds (src/main.c records the caller and holds the
+# forwarded signals there, before main(); the held signals show in
+# /proc/PID/status).  In the normal static build that is a few
+# microseconds after the exec; in a sanitizer build the sanitizer's
+# runtime comes first.  bubblewrap has no such mark: for it the exec is
+# the start.  Used inside `bash -c` scripts: "$(declare -f launcher_started)".
+launcher_started() {
+	local k v
+	[ "/proc/$1/exe" -ef "$2" ] || return 1
+	[ "${3:-}" != bwrap ] || return 0
+	while read -r k v; do
+		if [ "$k" = SigBlk: ]; then
+			[ "$v" != 0000000000000000 ]
+			return
+		fi
+	done 2>/dev/null <"/proc/$1/status"
+	return 1
+}
+
 # unique_marker: a word to put on a sandboxed command line so that its
 # processes can be found from the host.
 unique_marker() {

@@ -83,10 +83,10 @@ assert_shared_ns() {
 	host_snapshot
 	for ((i = 0; i < 100; i++)); do
 		# The subshell keeps bash's "Killed" report out of the test output.
-		(bash -c '
+		(bash -c "$(declare -f launcher_started)"'
 			"$@" </dev/null >/dev/null 2>&1 &
 			l=$! n=0
-			while ! [ "/proc/$l/exe" -ef "$SANDBOX_REAL" ]; do
+			while ! launcher_started "$l" "$SANDBOX_REAL"; do
 				n=$((n + 1))
 				[ "$n" -lt 20000 ] || break
 			done
