@@ -61,7 +61,7 @@ static int open_source(struct fs_op *op, int *out, struct sbx_error *e)
  * made, and listed in mountinfo, in the order of the ops.) */
 static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
 {
-  struct stat root, st;
+  struct stat root;
 
   if (c->classic_mount || mnt_probe_new_api(c, e) < 0 || c->classic_mount)
     return c->classic_mount ? 0 : -1;
@@ -69,10 +69,12 @@ static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
     return sbx_fail(e, errno, "stat /");
   for (size_t i = 0; i < c->plan->n_ops; i++) {
     int *fd = &c->src_fds[i];
-    if (*fd < 0 || fstat(*fd, &st) < 0 || st.st_dev != root.st_dev || st.st_ino != root.st_ino)
+    const struct fs_op *op = &c->plan->ops[i];
+    /* open_source checked that the fd is the file of src_dev/src_ino. */
+    if (*fd < 0 || op->src_dev != root.st_dev || op->src_ino != root.st_ino)
       continue;
     if (mnt_clone_tree(fd) < 0)
-      return sbx_fail(e, errno, "--%s /: clone", c->plan->ops[i].option);
+      return sbx_fail(e, errno, "--%s /: clone", op->option);
     c->src_cloned[i] = true;
   }
   return 0;

@@ -198,18 +198,75 @@ static int walk_path(const struct mount_ctx *c, const char *path, enum mk mk, in
   return r;
 }
 
+/* Opens the leaf just created in dir, not following it; -1 if it is not
+ * what was made (something swapped it, in a directory the host shares). */
+static int open_created(int dir, const char *leaf, enum mk mk)
+{
+  struct stat st;
+  int fd;
+
+  if (mk == MK_DIR)
+    return openat(dir, leaf, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+  fd = openat(dir, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* The common missing destination, `--bind SRC /new`: the parent exists
+ * and only the leaf is missing.  The leaf is created in the parent (the
+ * root itself, or found by openat2 like any path) and opened without
+ * following it: three system calls where the walk takes five or more.
+ * Anything else, a missing parent, a leaf that exists after all (a
+ * dangling symlink), "." or "..", returns -1 and is the walk's to do. */
+static int create_leaf(const struct mount_ctx *c, const char *path, enum mk mk)
+{
+  char parent[PATH_MAX], leaf[NAME_MAX + 1];
+  size_t end = strlen(path), start, plen;
+  int dir, fd = -1;
+
+  while (end > 0 && path[end - 1] == '/')
+    end--;
+  start = end;
+  while (start > 0 && path[start - 1] != '/')
+    start--;
+  if (end == start || end - start > NAME_MAX || start >= sizeof parent)
+    return -1;
+  memcpy(leaf, path + start, end - start);
+  leaf[end - start] = '\0';
+  if (strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0)
+    return -1;
+  plen = strspn(path, "/") >= start ? 0 : start;
+  memcpy(parent, path, plen);
+  parent[plen] = '\0';
+  dir = plen ? openat2_in_root(c->root_fd, parent, O_DIRECTORY) : c->root_fd;
+  if (dir < 0)
+    return -1;
+  if (create_missing(dir, leaf, mk == MK_FILE, c->leaf_mode) == 0)
+    fd = open_created(dir, leaf, mk);
+  if (dir != c->root_fd)
+    close(dir);
+  return fd;
+}
+
 int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out, struct sbx_error *e)
 {
   if (!c->classic_resolve) {
     int fd = openat2_in_root(c->root_fd, path, mk == MK_DIR ? O_DIRECTORY : 0);
+    if (fd < 0) {
+      if (errno == ENOSYS || errno == E2BIG)
+        c->classic_resolve = true;
+      else if (errno != ENOENT || mk == MK_NONE)
+        return sbx_fail(e, errno, "%s", path);
+      else
+        fd = create_leaf(c, path, mk);
+    }
     if (fd >= 0) {
       *out = fd;
       return 0;
     }
-    if (errno == ENOSYS || errno == E2BIG)
-      c->classic_resolve = true;
-    else if (errno != ENOENT || mk == MK_NONE)
-      return sbx_fail(e, errno, "%s", path);
   }
   return walk_path(c, path, mk, out, e);
 }

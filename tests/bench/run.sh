@@ -97,10 +97,10 @@ chmod 755 "$work"
 install -m 755 "$sandbox_bin" "$work/sandbox"
 cc -O2 -Wall -o "$work/timer" "$here/timer.c"
 cc -O2 -Wall -o "$work/floor" "$here/floor.c"
-"$sbx" --seccomp-export default >"$work/default.bpf"
-chmod 644 "$work/default.bpf"
 mkdir "$work/cmd" "$work/out"
 sbx=$work/sandbox
+"$sbx" --seccomp-export default >"$work/default.bpf"
+chmod 644 "$work/default.bpf"
 
 # --- commands -----------------------------------------------------------------
 
