@@ -218,7 +218,8 @@ static int open_created(int dir, const char *leaf, enum mk mk)
 /* The common missing destination, `--bind SRC /new`: the parent exists
  * and only the leaf is missing.  The leaf is created in the parent (the
  * root itself, or found by openat2 like any path) and opened without
- * following it: three system calls where the walk takes five or more.
+ * following it: for a directory under the root, three system calls in
+ * all where the walk takes five.
  * Anything else, a missing parent, a leaf that exists after all (a
  * dangling symlink), "." or "..", returns -1 and is the walk's to do. */
 static int create_leaf(const struct mount_ctx *c, const char *path, enum mk mk)

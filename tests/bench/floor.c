@@ -10,19 +10,25 @@
  *   default` writes it (installed like sandbox installs it, before the
  *   command's fork).
  *
- * The sequence, as the new mount API path of src/mountapi.c, src/devfs.c
- * and src/child.c performs it: one clone() with every namespace; uid and
- * gid maps; loopback up; a tmpfs root over "/"; /proc; /dev (a tmpfs, six
- * device binds, links, shm, a devpts); a tmpfs /tmp; the merged-/usr links;
- * /usr read-only; pivot_root and detaching the old root; the bounding set
- * emptied; the filter; then the command vforked by pid 1.  Exits 1 at the
- * first failure, naming the step. */
+ * The sequence follows the new mount API path of src/mountapi.c,
+ * src/devfs.c and src/child.c: one clone() with every namespace and a
+ * socket to notice the launcher's death; in pid 1, die-with-parent armed,
+ * uid and gid maps, loopback up, a tmpfs root over "/", /proc, /dev (a
+ * tmpfs, six device binds, links, shm, a devpts), a tmpfs /tmp, the
+ * merged-/usr links of a Debian host (bin, sbin, lib, lib32, lib64), /usr
+ * read-only, pivot_root and the old root detached, every capability
+ * dropped, no_new_privs, not dumpable, the filter, then the command
+ * vforked.  Build it like the launcher (run.sh links both as static PIEs
+ * where it can), so neither pays a dynamic loader the other does not.
+ * Exits 1 at the first failure, naming the step. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/mount.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -150,13 +156,31 @@ static void make_root(void)
   close(root);
 }
 
-static int pid1(struct sock_fprog *filter, uid_t uid, gid_t gid)
+/* The bounding set up to the last capability the kernel knows, the
+ * ambient set, then the permitted, effective and inheritable sets. */
+static void drop_capabilities(void)
 {
+  struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
+  struct __user_cap_data_struct data[2] = { { 0 } };
+
+  for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_DROP, cap) == 0; cap++)
+    ;
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  check(syscall(SYS_capset, &head, data), "capset");
+}
+
+static int pid1(struct sock_fprog *filter, uid_t uid, gid_t gid, int lifeline)
+{
+  struct pollfd pfd = { .fd = lifeline, .events = POLLRDHUP };
   char map[64];
   int proc = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC), sock, status;
   struct ifreq ifr = { .ifr_name = "lo", .ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING };
   pid_t cmd;
 
+  /* Die with the launcher, and notice if it is gone already. */
+  check(prctl(PR_SET_PDEATHSIG, SIGKILL), "pdeathsig");
+  if (poll(&pfd, 1, 0) > 0)
+    _exit(1);
   check(proc, "/proc/self");
   snprintf(map, sizeof map, "0 %u 1\n", uid);
   write_file(proc, "uid_map", map);
@@ -169,9 +193,9 @@ static int pid1(struct sock_fprog *filter, uid_t uid, gid_t gid)
   check(ioctl(sock, SIOCSIFFLAGS, &ifr), "lo up");
   close(sock);
   make_root();
-  for (int cap = 0; cap <= 40; cap++)
-    check(prctl(PR_CAPBSET_DROP, cap), "capbset");
+  drop_capabilities();
   check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
+  check(prctl(PR_SET_DUMPABLE, 0), "dumpable");
   check(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, filter), "seccomp");
   cmd = vfork();
   if (cmd == 0) {
@@ -201,7 +225,7 @@ int main(int argc, char **argv)
   struct sock_fprog filter;
   uid_t uid = getuid();
   gid_t gid = getgid();
-  int status;
+  int status, lifeline[2];
   pid_t child;
 
   if (argc != 2) {
@@ -209,12 +233,16 @@ int main(int argc, char **argv)
     return 2;
   }
   filter = read_filter(argv[1]);
+  check(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, lifeline), "socketpair");
   child = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
                                  CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | SIGCHLD,
                   NULL, NULL, NULL, NULL);
   check(child, "clone");
-  if (child == 0)
-    _exit(pid1(&filter, uid, gid));
+  if (child == 0) {
+    close(lifeline[0]);
+    _exit(pid1(&filter, uid, gid, lifeline[1]));
+  }
+  close(lifeline[1]);
   check(waitpid(child, &status, 0), "waitpid");
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

@@ -363,10 +363,10 @@ asan_build() {
 # launcher_started PID EXE [bwrap]: PID has started the launcher EXE, and,
 # for sandbox, has run its first own instruction, the moment from which
 # die-with-parent holds (src/main.c records the caller and holds the
-# forwarded signals there, before main(); the held signals show in
-# /proc/PID/status).  In the normal static build that is a few
-# microseconds after the exec; in a sanitizer build the sanitizer's
-# runtime comes first.  bubblewrap has no such mark: for it the exec is
+# forwarded signals there, before main() and any library constructor;
+# the held signals show in /proc/PID/status).  In the normal static build
+# only glibc's own start-up comes before it; in a sanitizer build the
+# sanitizer's runtime does too.  bubblewrap has no such mark: for it the exec is
 # the start.  Used inside `bash -c` scripts: "$(declare -f launcher_started)".
 launcher_started() {
 	local k v
@@ -374,7 +374,9 @@ launcher_started() {
 	[ "${3:-}" != bwrap ] || return 0
 	while read -r k v; do
 		if [ "$k" = SigBlk: ]; then
-			[ "$v" != 0000000000000000 ]
+			# HUP INT QUIT USR1 USR2 TERM CHLD WINCH: the launcher's own
+			# mask, not one the caller handed down.
+			(((16#$v & 0x8014a07) == 0x8014a07))
 			return
 		fi
 	done 2>/dev/null <"/proc/$1/status"
