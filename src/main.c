@@ -66,8 +66,9 @@ static int error_status(const struct plan *p, const struct sbx_error *e)
  * caller that dies before this moment has already handed the launcher to
  * a reaper, and nothing can tell that from a reaper that really started
  * it.  .preinit_array entries run before every library constructor and
- * before main(); in the static build (configure's default) only glibc's
- * own start-up comes first.  Keep this to plain system calls: not every
+ * before main(), after glibc's own start-up; the static x86-64 build
+ * records the caller earlier still, in entry.c, and this keeps what was
+ * recorded there.  Keep this to plain system calls: not every
  * build has malloc, stdio or the libraries ready yet.  The forwarded
  * signals are held from here on too: one that comes during setup is
  * passed on once the sandbox exists, instead of killing the launcher
@@ -76,7 +77,7 @@ static pid_t caller;
 
 static void record_caller(void)
 {
-  caller = getppid();
+  caller = sbx_entry_done ? sbx_entry_caller : getppid(); /* entry.c was earlier */
   block_forwarded_signals();
 }
 

@@ -17,10 +17,10 @@
 
 void forwarded_signals(sigset_t *set)
 {
-  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
   sigemptyset(set);
-  for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-    sigaddset(set, sigs[i]);
+  for (int sig = 1; sig < 64; sig++)
+    if (FORWARDED_SIGNALS & SIGBIT(sig))
+      sigaddset(set, sig);
 }
 
 void block_forwarded_signals(void)

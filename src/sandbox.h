@@ -76,8 +76,16 @@ void command_exec(const struct plan *p, const struct exec_ctx *x) __attribute__(
 void reaper_run(const struct child_args *a, pid_t command, const int *keep, size_t n_keep)
     __attribute__((noreturn));
 
-/* The signals the launcher and the reaper pass on to the command. */
+/* The signals the launcher and the reaper pass on to the command, as a
+ * mask (bit N-1 for signal N) that entry.c's assembly can use too. */
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+#define FORWARDED_SIGNALS                                                                 \
+  (SIGBIT(SIGINT) | SIGBIT(SIGTERM) | SIGBIT(SIGHUP) | SIGBIT(SIGQUIT) | SIGBIT(SIGUSR1) | \
+   SIGBIT(SIGUSR2) | SIGBIT(SIGWINCH))
 void forwarded_signals(sigset_t *set);
+/* Set by entry.c's entry point, where the build uses it: the caller's pid
+ * and whether it was recorded there. */
+extern int sbx_entry_caller, sbx_entry_done;
 /* Blocks them and SIGCHLD; the launcher and the reaper read them instead. */
 void block_forwarded_signals(void);
 /* Exit status for a wait() status: the code, or 128+N for signal N. */

@@ -363,10 +363,10 @@ asan_build() {
 # launcher_started PID EXE [bwrap]: PID has started the launcher EXE, and,
 # for sandbox, has run its first own instruction, the moment from which
 # die-with-parent holds (src/main.c records the caller and holds the
-# forwarded signals there, before main() and any library constructor;
-# the held signals show in /proc/PID/status).  In the normal static build
-# only glibc's own start-up comes before it; in a sanitizer build the
-# sanitizer's runtime does too.  bubblewrap has no such mark: for it the exec is
+# forwarded signals there; the held signals show in /proc/PID/status).
+# In the static x86-64 build that is the program's first instructions
+# (src/entry.c); elsewhere glibc's start-up comes first, and in a
+# sanitizer build the sanitizer's runtime too.  bubblewrap has no such mark: for it the exec is
 # the start.  Used inside `bash -c` scripts: "$(declare -f launcher_started)".
 launcher_started() {
 	local k v
