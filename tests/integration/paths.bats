@@ -131,6 +131,27 @@ assert_victim_empty() {
 	assert_output_equals "sub"
 }
 
+@test "a destination that is a dangling symlink gets its target made inside the root, for a directory and a file bind" {
+	host_snapshot
+	run sbx_min --symlink /t-dir /ld --bind "$FIX/data" /ld --symlink /t-file /lf \
+		--ro-bind "$FIX/file" /lf --symlink "$FIX/victim/x" /lv --bind "$FIX/data" /lv \
+		-- /bin/sh -c "/probe ls /t-dir; cat /t-file; readlink /ld /lf; /probe ls $FIX/victim/x"
+	assert_victim_empty
+	host_unchanged
+	assert_success
+	assert_output_equals $'data-file\ncontent\n/t-dir\n/t-file\ndata-file'
+}
+
+@test "destinations with a trailing slash, repeated slashes, '.' and '..' are made where they point, inside the root" {
+	run sbx_min --bind "$FIX/data" /new1/ --bind "$FIX/data" //new2 --dir /d \
+		--bind "$FIX/data" /d/./new3 --bind "$FIX/data" /d/new4/. \
+		--bind "$FIX/data" /d/new5/../new6 -- /bin/sh -c '
+		for d in /new1 /new2 /d/new3 /d/new4 /d/new6; do /probe ls "$d"; done
+		/probe ls /d'
+	assert_success
+	assert_output_equals $'data-file\ndata-file\ndata-file\ndata-file\ndata-file\nnew3\nnew4\nnew5\nnew6'
+}
+
 @test "4000 --dir options in one command line work" {
 	local args=() i
 	for ((i = 0; i < 4000; i++)); do
