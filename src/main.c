@@ -77,7 +77,11 @@ static pid_t caller;
 
 static void record_caller(void)
 {
-  caller = sbx_entry_done ? sbx_entry_caller : getppid(); /* entry.c was earlier */
+  if (sbx_entry_done) { /* entry.c did both, earlier */
+    caller = sbx_entry_caller;
+    return;
+  }
+  caller = getppid();
   block_forwarded_signals();
 }
 
