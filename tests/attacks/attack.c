@@ -564,6 +564,18 @@ static int do_clone3_user(void *arg)
   return 0;
 }
 
+static int write_file(const char *path, const char *text)
+{
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  int err = 0;
+  if (fd < 0)
+    return errno;
+  if (write(fd, text, strlen(text)) < 0)
+    err = errno;
+  close(fd);
+  return err;
+}
+
 /* In a new user namespace: map this uid to 0, get every capability, and
  * try to use them on the read-only mount at arg (a path), then write. */
 static int do_userns_remount(void *arg)
@@ -572,30 +584,15 @@ static int do_userns_remount(void *arg)
   char map[64];
   uid_t uid = getuid();
   gid_t gid = getgid();
-  int fd;
 
   if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
     return errno;
-  fd = open("/proc/self/setgroups", O_WRONLY);
-  if (fd >= 0) {
-    if (write(fd, "deny", 4) < 0)
-      (void)0;
-    close(fd);
-  }
+  /* Failures show up as the remount below failing. */
+  write_file("/proc/self/setgroups", "deny");
   snprintf(map, sizeof map, "0 %u 1", uid);
-  fd = open("/proc/self/uid_map", O_WRONLY);
-  if (fd >= 0) {
-    if (write(fd, map, strlen(map)) < 0)
-      (void)0;
-    close(fd);
-  }
+  write_file("/proc/self/uid_map", map);
   snprintf(map, sizeof map, "0 %u 1", gid);
-  fd = open("/proc/self/gid_map", O_WRONLY);
-  if (fd >= 0) {
-    if (write(fd, map, strlen(map)) < 0)
-      (void)0;
-    close(fd);
-  }
+  write_file("/proc/self/gid_map", map);
   if (!path)
     return 0;
   if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND, NULL) < 0)
@@ -619,18 +616,6 @@ static int cmd_nested_userns(const char *ro_path)
       report_child("userns-remount", r);
   }
   return 0;
-}
-
-static int write_file(const char *path, const char *text)
-{
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  int err = 0;
-  if (fd < 0)
-    return errno;
-  if (write(fd, text, strlen(text)) < 0)
-    err = errno;
-  close(fd);
-  return err;
 }
 
 /* uid-map: rewrite the id maps and setgroups from inside, then try the

@@ -36,15 +36,6 @@ void fuzz_warn(const char *fmt, ...)
   va_end(ap);
 }
 
-#define CHECK(cond)                                                                   \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      fprintf(stderr, "fuzz_cli: invariant broken: %s (%s:%d)\n", #cond, __FILE__,   \
-              __LINE__);                                                              \
-      abort();                                                                        \
-    }                                                                                 \
-  } while (0)
-
 static void check_ops(const struct plan *p)
 {
   for (size_t i = 0; i < p->n_ops; i++) {

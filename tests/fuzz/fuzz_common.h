@@ -27,6 +27,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* An invariant the launcher relies on is broken: abort, so that libFuzzer
+ * keeps the input. */
+#define CHECK(cond)                                                                     \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
+      fprintf(stderr, "invariant broken: %s (%s:%d)\n", #cond, __FILE__, __LINE__);    \
+      abort();                                                                          \
+    }                                                                                   \
+  } while (0)
+
 /* ---- allocations ----------------------------------------------------- */
 
 static void **fz_ptrs;

@@ -17,15 +17,6 @@
 #include "profiles.h"
 #include "seccomp.h"
 
-#define CHECK(cond)                                                                     \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
-      fprintf(stderr, "fuzz_policy: invariant broken: %s (%s:%d)\n", #cond, __FILE__,   \
-              __LINE__);                                                                \
-      abort();                                                                          \
-    }                                                                                   \
-  } while (0)
-
 static struct policy_builtin builtins[16];
 static char labels[16][64];
 static struct policy_lib lib;
