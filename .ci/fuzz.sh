@@ -37,15 +37,7 @@ clang --version | head -n 1
 # A pristine copy of the sources: tracked and not ignored files.
 rm -rf "$work/source" "$work/build"
 mkdir -p "$work/source" "$work/build"
-if git rev-parse --git-dir >/dev/null 2>&1; then
-	{ git ls-files; git ls-files --others --exclude-standard; } | sort -u |
-		while IFS= read -r f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-		xargs -0 cp --parents -a -t "$work/source"
-else
-	tar --exclude=./build-fuzz --exclude=./build-asan -cf - . | tar -xf - -C "$work/source"
-	(cd "$work/source" && { [ ! -f Makefile ] || make distclean >/dev/null 2>&1; })
-fi
-(cd "$work/source" && ./autogen.sh >/dev/null) || finish 1
+bash .ci/pristine-source.sh "$work/source" || finish 1
 cd "$work/build" || finish 1
 "$work/source/configure" --quiet || finish 1
 make -s -j"$(nproc)" src/profiles.c || finish 1

@@ -46,15 +46,7 @@ fi
 # --- the source copy --------------------------------------------------------
 rm -rf "$work"
 mkdir -p "$work/source" "$work/asan" "$work/plain"
-if git rev-parse --git-dir >/dev/null 2>&1; then
-	{ git ls-files; git ls-files --others --exclude-standard; } | sort -u |
-		while IFS= read -r f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-		xargs -0 cp --parents -a -t "$work/source"
-else
-	tar --exclude=./build-asan --exclude=./build-fuzz -cf - . | tar -xf - -C "$work/source"
-	(cd "$work/source" && { [ ! -f Makefile ] || make distclean >/dev/null 2>&1; })
-fi
-(cd "$work/source" && ./autogen.sh >/dev/null) || { failed=$((failed + 1)); finish; }
+bash .ci/pristine-source.sh "$work/source" || { failed=$((failed + 1)); finish; }
 
 # --- ASan + UBSan: the whole suite -------------------------------------------
 # The sanitizer options travel inside the binaries (the driver clears the
