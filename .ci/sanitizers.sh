@@ -11,7 +11,8 @@
 #                         replaces malloc through the dynamic loader)
 #
 # Run as root like .ci/run (the test driver then runs the suite as its
-# unprivileged user), or as that user.  Ends with "N passed, N failed":
+# unprivileged user), or as that user.  Ends with "N passed, N failed,
+# N skipped":
 # the test driver's counts plus one per Valgrind case.
 #
 # LeakSanitizer is off in the ASan build (detect_leaks=0, compiled into
@@ -28,9 +29,10 @@ work=$top/build-asan
 test_user=${SANDBOX_TEST_USER:-sbxtest}
 passed=0
 failed=0
+skipped=0
 
 finish() {
-	echo "$passed passed, $failed failed"
+	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
 	exit
 }
@@ -83,8 +85,9 @@ log=$work/asan/check.log
 (cd "$work/asan" && SANDBOX_TEST_MODES=0 make check tests_probe_sysprobe_LDFLAGS=) 2>&1 | tee "$log"
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 if [ -n "$summary" ]; then
-	passed=$((passed + ${summary%% passed*}))
-	failed=$((failed + $(echo "$summary" | sed 's/.*passed, \([0-9]*\) failed/\1/')))
+	passed=$((passed + $(echo "$summary" | awk '{print $1}')))
+	failed=$((failed + $(echo "$summary" | awk '{print $3}')))
+	skipped=$((skipped + $(echo "$summary" | awk '$6 == "skipped" {print $5; exit} END {print 0}' | head -n 1)))
 else
 	echo "not ok - make check on the ASan build gave no summary"
 	failed=$((failed + 1))

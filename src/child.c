@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
 #include <string.h>
@@ -126,10 +127,35 @@ static int step_userns_late(const struct child_args *a, struct sbx_error *e)
   return r;
 }
 
+/* A reaper is pid 1 of a new PID namespace; bubblewrap also puts one
+ * between itself and the command to hold --lock-file and --sync-fd. */
+static bool wants_reaper(const struct plan *p)
+{
+  if (p->as_pid_1)
+    return false;
+  return (p->ns & NS_PID) || p->n_lock_files || p->sync_fd >= 0;
+}
+
+/* pid 1 stays dumpable, so that its owner outside can open
+ * the /proc/PID/ns files of the child-pid --info-fd reports (`flatpak enter`,
+ * bubblewrap's --userns and --pidns), as with bubblewrap.  The command,
+ * same uid, must still never ptrace pid 1, read its memory, its fds or
+ * its /proc/1/{cwd,root,environ}: every one of those is a ptrace access
+ * check, and the kernel refuses it to a process whose permitted
+ * capabilities are not a superset of the target's, unless it has
+ * CAP_SYS_PTRACE over the target's user namespace.  So pid 1 keeps
+ * CAP_SYS_PTRACE in its permitted set (never effective; outside the
+ * bounding set, so the command's exec drops it).  A command given
+ * CAP_SYS_PTRACE itself could ptrace pid 1 anyway. */
+static uint64_t reaper_guard(const struct plan *p)
+{
+  return wants_reaper(p) ? UINT64_C(1) << CAP_SYS_PTRACE : 0;
+}
+
 static int step_privileges(const struct child_args *a, struct sbx_error *e)
 {
   const struct plan *p = a->plan;
-  if (!p->caps_untouched && caps_set_exactly(p->caps, p->uid != 0, e) < 0)
+  if (!p->caps_untouched && caps_set_exactly(p->caps, reaper_guard(p), e) < 0)
     return -1;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return sbx_fail(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
@@ -221,15 +247,6 @@ static int take_locks(const struct plan *p, int *fds, struct sbx_error *e)
   return 0;
 }
 
-/* A reaper is pid 1 of a new PID namespace; bubblewrap also puts one
- * between itself and the command to hold --lock-file and --sync-fd. */
-static bool wants_reaper(const struct plan *p)
-{
-  if (p->as_pid_1)
-    return false;
-  return (p->ns & NS_PID) || p->n_lock_files || p->sync_fd >= 0;
-}
-
 void child_main(const struct child_args *a)
 {
   const struct plan *p = a->plan;
@@ -261,12 +278,6 @@ void child_main(const struct child_args *a)
   keep[1] = p->sync_fd;
   if (take_locks(p, keep + 2, &e) < 0)
     child_fail(a, &e);
-  /* Not dumpable from before the fork: the command, same uid, may never
-   * ptrace pid 1 or open its /proc/1/mem, cwd or fds.  (Not earlier: the
-   * id maps above are written through /proc/self, which a non-dumpable
-   * process no longer owns.)  The command becomes dumpable again when it
-   * execs; pid 1 stays as it is. */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* vfork: the command only sets up its environment and execs, so it may
    * borrow pid 1's memory meanwhile (pid 1 waits, and uses none of what the
    * command changes); no page tables to copy, no copy-on-write faults.

@@ -189,11 +189,21 @@ static int parse_id(struct argp_state *st, int key, const char *s, uint32_t *out
   return 0;
 }
 
+/* bubblewrap's callers and tests match its exact words for this one. */
+int cli_bad_fd(struct cli_state *cs, const char *option, const char *value)
+{
+  if (cs->plan->pers == PERS_BWRAP)
+    sbx_fail(cs->err, 0, "Invalid fd: %s", value);
+  else
+    sbx_fail(cs->err, 0, "--%s: invalid fd '%s'", option, value);
+  return EINVAL;
+}
+
 static int parse_fd(struct argp_state *st, int key, const char *s, int *out)
 {
   uint64_t v;
   if (parse_u64(s, INT32_MAX, &v) < 0)
-    return fail(st, "--%s: invalid fd '%s'", opt_name(key), s);
+    return cli_bad_fd(st->input, opt_name(key), s);
   *out = (int)v;
   return 0;
 }
@@ -233,8 +243,8 @@ static int check_pending(struct argp_state *st, int key)
   if (cs->size_pending && key != K_PERMS && key != K_SIZE && key != K_TMPFS)
     return fail(st, "--size must be followed by --tmpfs");
   if (cs->n_layers && !has_key(takes_layers, ARRAY_SIZE(takes_layers), key))
-    return fail(st, "--overlay-src must be followed by another --overlay-src or by "
-                    "--overlay, --tmp-overlay or --ro-overlay");
+    return fail(st, "--overlay-src must be followed by another --overlay-src or one of "
+                    "--overlay, --tmp-overlay, or --ro-overlay");
   return 0;
 }
 
@@ -322,7 +332,8 @@ static int add_overlay(struct argp_state *st, int key, const char *arg)
   int r = 0;
 
   if (cs->n_layers < need)
-    return fail(st, "--%s requires at least %zu --overlay-src", opt_name(key), need);
+    return fail(st, "--%s requires at least %s --overlay-src", opt_name(key),
+                need == 2 ? "two" : "one");
   op = plan_add_op(cs->plan, OP_OVERLAY, opt_name(key));
   op->layers = steal_ptr(&cs->layers);
   op->n_layers = cs->n_layers;

@@ -45,5 +45,7 @@ int cli_word(struct argp_state *st, const char *arg);
 /* --args FD: splice the NUL-separated words read from FD. */
 int cli_splice_fd(struct argp_state *st, const char *arg);
 int cli_check_count(struct cli_state *cs, int argc);
+/* Sets the error for a malformed fd number given to --OPTION. */
+int cli_bad_fd(struct cli_state *cs, const char *option, const char *value);
 
 #endif

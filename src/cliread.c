@@ -179,7 +179,7 @@ int cli_splice_fd(struct argp_state *st, const char *arg)
   int n;
 
   if (parse_u64(arg, INT32_MAX, &fd) < 0)
-    return sbx_fail(cs->err, 0, "--args: invalid fd '%s'", arg), EINVAL;
+    return cli_bad_fd(cs, "args", arg);
   if (in_spliced(cs, cs->opt_end) && cs->from_fd)
     return sbx_fail(cs->err, 0, "--args not supported in arguments file"), EINVAL;
   if (read_all((int)fd, &buf, &len) < 0)

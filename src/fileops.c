@@ -52,7 +52,7 @@ int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
   return 0;
 }
 
-/* Where the data file is written: the root's tmpfs, or, with mount(2),
+/* Where the data file is written: the new root's own tmpfs, or, with mount(2),
  * which cannot bind from the root there (it is unbindable, mountapi.c), a
  * scratch tmpfs on a directory of the root, detached again afterwards. */
 static int data_dir(struct mount_ctx *c, const char *scratch, int *dir, struct sbx_error *e)
@@ -61,15 +61,15 @@ static int data_dir(struct mount_ctx *c, const char *scratch, int *dir, struct s
   _cleanup_close_ int at = -1;
 
   if (!c->classic_mount) {
-    *dir = fcntl(c->root_fd, F_DUPFD_CLOEXEC, 3);
+    *dir = fcntl(c->base_fd, F_DUPFD_CLOEXEC, 3);
     return *dir < 0 ? sbx_fail(e, errno, "dup") : 0;
   }
-  if (mkdirat(c->root_fd, scratch, 0700) < 0)
+  if (mkdirat(c->base_fd, scratch, 0700) < 0)
     return sbx_fail(e, errno, "create a scratch directory");
-  at = openat(c->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  at = openat(c->base_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (at < 0 || mnt_fs(c, "tmpfs", opts, ATTR_NOSUID | ATTR_NODEV, at, e) < 0)
     return at < 0 ? sbx_fail(e, errno, "open the scratch directory") : -1;
-  *dir = openat(c->root_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  *dir = openat(c->base_fd, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   return *dir < 0 ? sbx_fail(e, errno, "open the scratch tmpfs") : 0;
 }
 
@@ -81,7 +81,7 @@ static void data_dir_remove(struct mount_ctx *c, const char *scratch, int dir, c
     return;
   fd_path(dir, path);
   umount2(path, MNT_DETACH);
-  unlinkat(c->root_fd, scratch, AT_REMOVEDIR);
+  unlinkat(c->base_fd, scratch, AT_REMOVEDIR);
 }
 
 static int bind_data(struct mount_ctx *c, const struct fs_op *op, int dir, const char *name,
@@ -155,10 +155,12 @@ int op_symlink(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
   /* The same link already there is fine: profiles may repeat it. */
   n = readlinkat(parent, base, existing, sizeof existing - 1);
   if (n < 0)
-    return sbx_fail(e, EEXIST, "destination exists and is not a symlink");
+    return sbx_fail(e, 0, "Can't make symlink at %s: destination exists and is not a symlink",
+                    op->dest);
   existing[n] = '\0';
   if (strcmp(existing, op->src) != 0)
-    return sbx_fail(e, EEXIST, "existing destination points to '%s'", existing);
+    return sbx_fail(e, 0, "Can't make symlink at %s: existing destination is %s", op->dest,
+                    existing);
   return 0;
 }
 

@@ -9,7 +9,9 @@
 #include "seccomp.h"
 #include "util.h"
 
+#include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -24,18 +26,34 @@ static int refuse_privileged_install(struct sbx_error *e)
   return 0;
 }
 
-/* The bwrap personality: invoked as "bwrap", or --compat=bwrap first. */
+static bool named_bwrap(const char *path)
+{
+  const char *base = strrchr(path, '/');
+  return strcmp(base ? base + 1 : path, "bwrap") == 0;
+}
+
+/* The bwrap personality: --compat=bwrap first, or the program's name is
+ * "bwrap", in argv[0] or in the name it was executed through (installed as
+ * a hard link or a copy, that name survives a re-exec of /proc/self/exe,
+ * which argv[0] need not). */
 static enum personality pick_personality(int *argc, char ***argv)
 {
-  const char *base = strrchr((*argv)[0], '/');
-  base = base ? base + 1 : (*argv)[0];
+  char exe[PATH_MAX];
+  ssize_t n;
+
   if (*argc > 1 && strcmp((*argv)[1], "--compat=bwrap") == 0) {
     (*argv)[1] = (*argv)[0];
     (*argv)++;
     (*argc)--;
     return PERS_BWRAP;
   }
-  return strcmp(base, "bwrap") == 0 ? PERS_BWRAP : PERS_SANDBOX;
+  if (named_bwrap((*argv)[0]))
+    return PERS_BWRAP;
+  n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0)
+    return PERS_SANDBOX;
+  exe[n] = '\0';
+  return named_bwrap(exe) ? PERS_BWRAP : PERS_SANDBOX;
 }
 
 static int run(int argc, char **argv, pid_t caller, struct plan *plan, struct sbx_error *e)

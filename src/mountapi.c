@@ -72,6 +72,7 @@ static bool is_root(const struct mount_ctx *c, int fd)
  * found again by its path. */
 static void took_root(struct mount_ctx *c, int *mnt)
 {
+  c->under_root += c->root_on_slash;
   close(c->root_fd);
   c->root_fd = *mnt >= 0 ? steal_fd(mnt) : open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
   remember_root(c);
@@ -390,6 +391,13 @@ int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e)
   return 0;
 }
 
+static int keep_base(struct mount_ctx *c, struct sbx_error *e)
+{
+  remember_root(c);
+  c->base_fd = fcntl(c->root_fd, F_DUPFD_CLOEXEC, 3);
+  return c->base_fd < 0 ? sbx_fail(e, errno, "new root: dup") : 0;
+}
+
 /* The new root: a tmpfs attached over "/" of this mount namespace (new
  * API), where it hides nothing from path lookups, which start below it,
  * or at /tmp (fallback: mount(2) needs a path, and the sources are opened
@@ -402,8 +410,8 @@ int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
     if (mnt >= 0 && syscall(SYS_move_mount, mnt, "", AT_FDCWD, "/",
                             MOVE_MOUNT_F_EMPTY_PATH) == 0) {
       c->root_fd = steal_fd(&mnt);
-      remember_root(c);
-      return 0;
+      c->root_on_slash = true;
+      return keep_base(c, e);
     }
     if (errno != ENOSYS)
       return sbx_fail(e, errno, "new root: mount tmpfs");
@@ -420,6 +428,5 @@ int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
   c->root_fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (c->root_fd < 0)
     return sbx_fail(e, errno, "new root: open /tmp");
-  remember_root(c);
-  return 0;
+  return keep_base(c, e);
 }

@@ -42,9 +42,19 @@ static int open_source(struct fs_op *op, int *out, struct sbx_error *e)
     src = path;
   }
   fd = open(src, O_PATH | O_CLOEXEC);
+  if (fd < 0 && (op->flags & OPF_OWN_PROC) && (op->flags & OPF_TRY) && errno == ENOENT) {
+    op->flags |= OPF_SKIP;
+    return 0;
+  }
   if (fd < 0)
     return sbx_fail(e, errno, "--%s: %s", op->option, src);
-  if (fstat(fd, &st) < 0 || st.st_dev != op->src_dev || st.st_ino != op->src_ino) {
+  if (fstat(fd, &st) < 0) {
+    close(fd);
+    return sbx_fail(e, errno, "--%s: %s", op->option, src);
+  }
+  if (op->flags & OPF_OWN_PROC) { /* see names_own_proc (plan.c) */
+    op->flags = S_ISDIR(st.st_mode) ? op->flags | OPF_SRC_DIR : op->flags & ~OPF_SRC_DIR;
+  } else if (st.st_dev != op->src_dev || st.st_ino != op->src_ino) {
     close(fd);
     return sbx_fail(e, 0, "--%s: %s: changed while the sandbox was set up", op->option, src);
   }
@@ -266,16 +276,23 @@ static int run_op(struct mount_ctx *c, size_t i, struct sbx_error *e)
   return 0;
 }
 
-/* pivot_root(".", ".") stacks the old root on the new one; detaching it
- * leaves the new root alone, with nothing of the host reachable. */
+/* pivot_root(".", ".") makes root_fd's mount the root and stacks the old
+ * root on it; detaching that leaves the new root alone, with nothing of
+ * the host reachable.  When the new root's tmpfs sits on the host's "/"
+ * (new API) and ops mounted over it (`--bind / /`), the tmpfs and those
+ * mounts go along with the old root as mounts stacked on the new root in
+ * turn: each is detached from the top, or "/.." would walk up into them,
+ * the old root among them (an escape to the host), and the kernel would
+ * refuse new user namespaces to a process not rooted at the top mount. */
 static int enter_root(struct mount_ctx *c, struct sbx_error *e)
 {
   if (fchdir(c->root_fd) < 0)
     return sbx_fail(e, errno, "chdir to the new root");
   if (syscall(SYS_pivot_root, ".", ".") < 0)
     return sbx_fail(e, errno, "pivot_root");
-  if (umount2(".", MNT_DETACH) < 0)
-    return sbx_fail(e, errno, "detach the old root");
+  for (unsigned i = 0; i <= c->under_root; i++)
+    if (umount2(".", MNT_DETACH) < 0)
+      return sbx_fail(e, errno, "detach the old root");
   if (chdir("/") < 0)
     return sbx_fail(e, errno, "chdir /");
   return 0;
@@ -291,6 +308,8 @@ static void ctx_free(struct mount_ctx *c)
   mnt_free_host_table(c);
   if (c->root_fd >= 0)
     close(c->root_fd);
+  if (c->base_fd >= 0)
+    close(c->base_fd);
 }
 
 static int describe(const struct fs_op *op, struct sbx_error *e)
@@ -325,6 +344,7 @@ int mounts_build_root(const struct plan *p, struct sbx_error *e)
     .classic_mount = p->classic_mounts,
     .classic_resolve = p->classic_mounts,
     .root_fd = -1,
+    .base_fd = -1,
   };
   int r = build(&c, e);
   ctx_free(&c);

@@ -27,6 +27,10 @@ struct mount_ctx {
   bool classic_mount;   /* mount(2) instead of open_tree/fsmount/move_mount */
   bool classic_resolve; /* component walk instead of openat2(RESOLVE_IN_ROOT) */
   int root_fd;          /* the new root: its tmpfs, or what was mounted over it */
+  int base_fd;          /* the new root's tmpfs, even when mounted over: scratch
+                         * files (--bind-data, --tmp-overlay) go there */
+  bool root_on_slash;   /* the tmpfs is stacked on "/" (new API), not on /tmp */
+  unsigned under_root;  /* mounts below root_fd in that stack on "/" */
   dev_t root_dev;       /* root_fd's identity, to notice a mount over it */
   ino_t root_ino;
   int *src_fds;         /* per op: the bind source, opened before any mount */

@@ -54,12 +54,12 @@ static int scratch_make(struct mount_ctx *c, size_t index, struct scratch *s,
   _cleanup_close_ int dir = -1;
 
   snprintf(s->name, sizeof s->name, ".sandbox-tmp-overlay-%zu", index);
-  if (mkdirat(c->root_fd, s->name, 0700) < 0)
+  if (mkdirat(c->base_fd, s->name, 0700) < 0)
     return sbx_fail(e, errno, "create a scratch directory");
-  dir = openat(c->root_fd, s->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  dir = openat(c->base_fd, s->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dir < 0 || mnt_fs(c, "tmpfs", opts, ATTR_NOSUID | ATTR_NODEV, dir, e) < 0)
     return dir < 0 ? sbx_fail(e, errno, "open the scratch directory") : -1;
-  s->mnt = openat(c->root_fd, s->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  s->mnt = openat(c->base_fd, s->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (s->mnt < 0 || mkdirat(s->mnt, "upper", 0755) < 0 || mkdirat(s->mnt, "work", 0755) < 0)
     return sbx_fail(e, errno, "prepare the scratch tmpfs");
   s->upper_fd = openat(s->mnt, "upper", O_PATH | O_CLOEXEC);
@@ -82,7 +82,7 @@ static void scratch_remove(struct mount_ctx *c, struct scratch *s)
     if (*fd >= 0)
       close(*fd);
   if (s->name[0])
-    unlinkat(c->root_fd, s->name, AT_REMOVEDIR);
+    unlinkat(c->base_fd, s->name, AT_REMOVEDIR);
 }
 
 static int mount_overlay(struct mount_ctx *c, const struct fs_op *op, const char *upper,

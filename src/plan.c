@@ -250,7 +250,7 @@ static int source_error(const struct fs_op *op, int err, struct sbx_error *e)
   char target[PATH_MAX];
   ssize_t n;
 
-  sbx_fail(e, err, "--%s: %s", op->option, op->src);
+  sbx_fail(e, err, "Can't find source path %s", op->src);
   if (err == ENOENT && lstat(op->src, &st) == 0 && S_ISLNK(st.st_mode)) {
     n = readlink(op->src, target, sizeof target - 1);
     target[n > 0 ? n : 0] = '\0';
@@ -268,6 +268,21 @@ static int check_fd(int fd, const char *option, struct sbx_error *e)
   return 0;
 }
 
+/* /proc/self and /proc/thread-self name whoever resolves them.  As in
+ * bubblewrap, the sandbox's own process resolves such a source, so that
+ * `--ro-bind /proc/self/ns/user X` gives the sandbox's user namespace
+ * (Flatpak relies on it): there is nothing of the caller's to compare. */
+static bool names_own_proc(const char *src)
+{
+  static const char *const own[] = { "/proc/self", "/proc/thread-self" };
+  for (size_t i = 0; src && i < ARRAY_SIZE(own); i++) {
+    size_t n = strlen(own[i]);
+    if (strncmp(src, own[i], n) == 0 && (src[n] == '/' || src[n] == '\0'))
+      return true;
+  }
+  return false;
+}
+
 /* Records what the source is, as the caller sees it now; the child checks
  * that what it mounts is the same inode. */
 static int check_source(struct fs_op *op, struct sbx_error *e)
@@ -279,6 +294,8 @@ static int check_source(struct fs_op *op, struct sbx_error *e)
     return check_fd(op->fd, op->option, e);
   if (op->kind != OP_BIND)
     return 0;
+  if (names_own_proc(op->src))
+    op->flags |= OPF_OWN_PROC;
   r = op->src ? stat(op->src, &st) : fstat(op->fd, &st);
   if (r < 0 && !op->src)
     return sbx_fail(e, errno, "--%s %d", op->option, op->fd);
@@ -351,7 +368,9 @@ static void resolve_try_namespaces(struct plan *p)
  * kernel's BPF_MAXINSNS (4096) of them. */
 #define BPF_MAX_BYTES (4096 * 8)
 
-static int read_bpf(int fd, const char *option, struct sbx_bpf *out, struct sbx_error *e)
+/* The words of the two messages below are bubblewrap's: its test suite
+ * and callers match them. */
+static int read_bpf(int fd, struct sbx_bpf *out, struct sbx_error *e)
 {
   unsigned char *buf = xmalloc(BPF_MAX_BYTES + 1);
   size_t n = 0;
@@ -362,27 +381,34 @@ static int read_bpf(int fd, const char *option, struct sbx_bpf *out, struct sbx_
       continue;
     if (r < 0) {
       free(buf);
-      return sbx_fail(e, errno, "--%s %d: read", option, fd);
+      return sbx_fail(e, errno, "Can't read seccomp data");
     }
     n += (size_t)r;
   }
   close(fd);
-  if (n == 0 || n % 8 != 0 || n > BPF_MAX_BYTES) {
-    free(buf);
-    return sbx_fail(e, EINVAL, "--%s %d: invalid seccomp data, must be a non-empty "
-                    "multiple of 8 bytes, at most 4096 instructions", option, fd);
-  }
   *out = (struct sbx_bpf){ buf, n };
+  if (n % 8 != 0)
+    return sbx_fail(e, 0, "Invalid seccomp data, must be multiple of 8");
+  return 0;
+}
+
+static int check_bpf(const struct sbx_bpf *f, const char *option, struct sbx_error *e)
+{
+  if (f->len == 0 || f->len > BPF_MAX_BYTES)
+    return sbx_fail(e, 0, "--%s: invalid seccomp data, must hold 1 to 4096 instructions", option);
   return 0;
 }
 
 /* The --seccomp-profile program comes first, so that on a tie the
  * caller's own --seccomp/--add-seccomp-fd programs, installed after it,
- * decide the errno. */
+ * decide the errno.  As in bubblewrap, each fd is read and its length
+ * checked in turn, and an empty program is refused only once all are
+ * read. */
 static int read_seccomp_programs(struct plan *p, struct sbx_error *e)
 {
   const char *option = p->add_seccomp_given ? "add-seccomp-fd" : "seccomp";
   struct sbx_bpf f;
+  size_t first;
 
   if (p->seccomp_fd >= 0)
     plan_add_seccomp_fd(p, p->seccomp_fd);
@@ -391,11 +417,15 @@ static int read_seccomp_programs(struct plan *p, struct sbx_error *e)
   xgrow(&p->seccomp, &p->cap_seccomp, p->n_seccomp_fds + 1, sizeof *p->seccomp);
   if (f.len)
     p->seccomp[p->n_seccomp++] = f;
+  first = p->n_seccomp;
   for (size_t i = 0; i < p->n_seccomp_fds; i++) {
-    if (read_bpf(p->seccomp_fds[i], option, &p->seccomp[p->n_seccomp], e) < 0)
+    if (read_bpf(p->seccomp_fds[i], &p->seccomp[p->n_seccomp], e) < 0)
       return -1;
     p->n_seccomp++;
   }
+  for (size_t i = first; i < p->n_seccomp; i++)
+    if (check_bpf(&p->seccomp[i], option, e) < 0)
+      return -1;
   return 0;
 }
 

@@ -43,6 +43,7 @@ enum op_flag {
   OPF_SRC_DIR = 1 << 5,  /* source is a directory (set by plan_check) */
   OPF_PERMS = 1 << 6,    /* --perms given: perms is valid */
   OPF_SIZE = 1 << 7,     /* --size given: size is valid */
+  OPF_OWN_PROC = 1 << 8, /* source under /proc/self: the child's own entry */
 };
 
 struct fs_op {

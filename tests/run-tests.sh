@@ -1,10 +1,16 @@
 #!/bin/bash
 # Runs the whole suite: C unit tests, then the integration suite as an
 # unprivileged user, once on the new mount API and once with the mount(2)
-# fallback forced.  Prints "N passed, N failed" last; exits non-zero on any
+# fallback forced, then the attack suite, then real bubblewrap clients
+# (tests/clients: Flatpak, flatpak-builder, the GNOME thumbnailer, mat2)
+# on the bwrap personality, once.  Prints "N passed, N failed, N skipped"
+# last (a skipped test is never counted as passed); exits non-zero on any
 # failure.
 #
 # Usage: tests/run-tests.sh BUILDDIR SRCDIR
+# SANDBOX_TEST_SUITES: which parts to run, among unit, integration (with
+# integration/root when run as root), attacks (with the comparison
+# against Debian's bubblewrap) and clients; all of them by default.
 # As root it creates (or reuses) the user sbxtest and copies the binary,
 # the probe and the tests to a directory under /var/tmp that user can read
 # (not /tmp: the sandbox mounts its own tmpfs there).
@@ -14,8 +20,10 @@ srcdir=$(cd "${2:-.}" && pwd)
 test_user=${SANDBOX_TEST_USER:-sbxtest}
 passed=0
 failed=0
+skipped=0
 
-# Reads TAP on stdin, echoes it, adds to the counters.  A run that ends
+# Reads TAP on stdin, echoes it, adds to the counters ("ok ... # skip" to
+# the skipped ones).  A run that ends
 # with a non-zero "# exit" line or reports no test at all counts as a
 # failure, so a suite that cannot start is never mistaken for a pass.
 count_tap() {
@@ -23,6 +31,7 @@ count_tap() {
   while IFS= read -r line; do
     printf '%s\n' "$line"
     case $line in
+      "ok "*"# skip"* | "ok "*"# SKIP"*) skipped=$((skipped + 1)); n=$((n + 1)) ;;
       "ok "*) passed=$((passed + 1)); n=$((n + 1)) ;;
       "not ok "*) failed=$((failed + 1)); n=$((n + 1)) ;;
       "# exit 0") ;;
@@ -44,11 +53,13 @@ run_unit_tests() {
 prepare_root() {
   testroot=$(mktemp -d /var/tmp/sandbox-tests.XXXXXX)
   cp "$builddir/src/sandbox" "$testroot/sandbox"
-  ln -s sandbox "$testroot/bwrap"
+  # A hard link, as `make install` makes: the name survives /proc/self/exe.
+  ln "$testroot/sandbox" "$testroot/bwrap"
   cc -O2 -Wall -static -o "$testroot/probe" "$srcdir/tests/probe/probe.c" || exit 1
   cc -O2 -Wall -static -o "$testroot/sysprobe" "$srcdir/tests/probe/sysprobe.c" || exit 1
   cp -r "$srcdir/tests/integration" "$testroot/integration"
   cp -r "$srcdir/tests/attacks" "$testroot/attacks"
+  if [ -d "$srcdir/tests/clients" ]; then cp -r "$srcdir/tests/clients" "$testroot/clients"; fi
   mkdir "$testroot/fuzz" && cp -r "$srcdir/tests/fuzz/regressions" "$testroot/fuzz/"
   cc -O2 -Wall -static -o "$testroot/attack" "$srcdir/tests/attacks/attack.c" || exit 1
   cp -r "$srcdir/doc" "$srcdir/completions" "$testroot/"
@@ -95,7 +106,10 @@ run_integration() {
     bats --tap "$dir" 2>&1; echo "# exit $?")
 }
 
-run_unit_tests
+suites=" ${SANDBOX_TEST_SUITES:-unit integration attacks clients} "
+want() { case $suites in *" $1 "*) return 0 ;; esac; return 1; }
+
+want unit && run_unit_tests
 prepare_root
 trap 'rm -rf "$testroot"' EXIT
 # The same attacks on Debian's bubblewrap check the attacks themselves:
@@ -113,12 +127,24 @@ attack_bwrap() {
 # SANDBOX_TEST_MODES: which mount paths to run (0 new API, 1 fallback);
 # both by default.  The bwrap comparison of the attacks runs with both.
 for fallback in ${SANDBOX_TEST_MODES:-0 1}; do
-  run_integration "$fallback" "$testroot/integration" user
-  run_integration "$fallback" "$testroot/attacks" user
+  want integration && run_integration "$fallback" "$testroot/integration" user
+  want attacks && run_integration "$fallback" "$testroot/attacks" user
 done
-if [ "$(id -u)" = 0 ]; then
+if [ "$(id -u)" = 0 ] && want integration; then
   run_integration 0 "$testroot/integration/root" root
 fi
-[ "${SANDBOX_TEST_MODES:-0 1}" = "0 1" ] && attack_bwrap
-echo "$passed passed, $failed failed"
+[ "${SANDBOX_TEST_MODES:-0 1}" = "0 1" ] && want attacks && attack_bwrap
+# The clients run once, on the new mount API: building their apps takes a
+# while, and the mount(2) fallback is the integration suite's to cover.
+# A source tree without them (a tarball whose EXTRA_DIST lacks
+# tests/clients) counts as a failure, not as a pass.
+if want clients; then
+  if [ -d "$testroot/clients" ]; then
+    run_integration 0 "$testroot/clients" user
+  else
+    echo "not ok - tests/clients is missing from $srcdir"
+    failed=$((failed + 1))
+  fi
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -413,10 +413,17 @@ static int cmd_proc_magic(const char *pid_s)
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (report("environ", fd) >= 0)
     close(fd);
+  /* Listed, not just opened: the directory belongs to the process's
+   * owner; its entries are behind a ptrace access check. */
   snprintf(path, sizeof path, "/proc/%d/map_files", (int)pid);
   fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (report("map_files", fd) >= 0)
+  if (fd < 0) {
+    report("map_files", fd);
+  } else {
+    char ents[1024];
+    report("map_files", syscall(SYS_getdents64, fd, ents, sizeof ents));
     close(fd);
+  }
   pidfd = syscall(SYS_pidfd_open, pid, 0);
   report("pidfd_open", pidfd);
   if (pidfd >= 0) {
@@ -694,14 +701,18 @@ static int cmd_tty_inject(const char *mode, const char *text)
   return 0;
 }
 
-/* tioclinux: the console-selection ioctl (paste is subcode 3), plain,
- * with upper-half garbage and through the i386 entry. */
-static int cmd_tioclinux(void)
+/* tioclinux [i386]: the console-selection ioctl (paste is subcode 3),
+ * plain and with upper-half garbage, or through the i386 entry (a mode of
+ * its own: where that entry faults, it kills the caller). */
+static int cmd_tioclinux(const char *abi)
 {
   static char sub = 3;
+  if (abi) {
+    report("tioclinux-i386", ioctl_i386(0, TIOCLINUX, &sub));
+    return 0;
+  }
   report("tioclinux", syscall(SYS_ioctl, 0, TIOCLINUX, &sub));
   report("tioclinux-hi", syscall(SYS_ioctl, 0, TIOCLINUX | HI_GARBAGE, &sub));
-  report("tioclinux-i386", ioctl_i386(0, TIOCLINUX, &sub));
   return 0;
 }
 
@@ -1433,7 +1444,8 @@ int main(int argc, char **argv)
   if (IS("nested-userns", 1)) return cmd_nested_userns(argv[2]);
   if (IS("uid-map", 0)) return cmd_uid_map();
   if (IS("tty-inject", 2)) return cmd_tty_inject(argv[2], argv[3]);
-  if (IS("tioclinux", 0)) return cmd_tioclinux();
+  if (IS("tioclinux", 0)) return cmd_tioclinux(NULL);
+  if (IS("tioclinux", 1) && strcmp(argv[2], "i386") == 0) return cmd_tioclinux(argv[2]);
   if (IS("connect", 3)) return cmd_connect(argv[2], argv[3], argv[4]);
   if (IS("listen", 3)) return cmd_listen(argv[2], argv[3], argv[4]);
   if (IS("abstract", 1)) return cmd_abstract(argv[2]);

@@ -275,6 +275,35 @@ os.execvp(sys.argv[2], sys.argv[2:])' "$FIX/persist/data" "${TARGET[@]}" --ro-bi
 	blocked "host file reached" test "$(value marker)" = unreachable
 }
 
+# An op whose destination is "/" stacks a mount on the new root's tmpfs.
+# If the launcher pivots into it and detaches only the topmost mount on
+# "/", the host's old root stays stacked above the new root, and ".." of
+# "/" (which enters every mount stacked there) is the host's root,
+# writable.  From inside: `cd -P /..`, then a write through a relative
+# path to a host directory that the sandbox shows read-only, or not at
+# all.  Every shape of a root op, one after another and stacked.
+@test "fs/root-stack-escape: '..' of / after ops on / reaches the host's old root" {
+	local launcher=("$SANDBOX") proc=() shape rel=${FIX#/}/rw
+	is_bwrap && launcher=("$BWRAP" --unshare-all --die-with-parent) proc=(--proc /proc)
+	local shapes=("--ro-bind / /" "--ro-bind / / --ro-bind / /"
+		"--ro-bind / / --tmpfs / --ro-bind /usr /usr $(usr_link_opts | tr '\n' ' ')"
+		"--tmpfs / --ro-bind /usr /usr $(usr_link_opts | tr '\n' ' ')")
+	for shape in "${shapes[@]}"; do
+		# shellcheck disable=SC2086 # the shape is a list of options
+		run bounded "${launcher[@]}" $shape "${proc[@]}" -- /bin/sh -c '
+			exec 3</; cd -P /.. && exec 4<.
+			echo "stacked=$(grep mnt_id /proc/self/fdinfo/3 | tr -d "\t ")-$(grep mnt_id /proc/self/fdinfo/4 | tr -d "\t ")"
+			if echo x >"$1/escaped" 2>/dev/null; then echo "write=OK"; else echo "write=refused"; fi' _ "$rel"
+		[[ $status -eq 0 ]] || { show_run; false; }
+		local ids
+		ids=$(value stacked)
+		[[ $ids == mnt_id:*-mnt_id:* ]] || { show_run; false; }
+		blocked "$shape: /.. is another mount than /" test "${ids%-*}" = "${ids#*-}"
+		blocked "$shape: host directory written from /.." refused write
+		blocked "$shape: host file created" host_absent "$FIX/rw/escaped"
+	done
+}
+
 # The host's /proc: a new procfs must show only the sandbox's processes,
 # not a process the test runs on the host, and its host-wide files must
 # stay read-only; mounting another procfs (which would show the host's

@@ -53,6 +53,7 @@ setup() {
 # bit: CLONE_NEWUSER through both.
 @test "sec/compat-abi: unshare(CLONE_NEWUSER) through the i386 and x32 entries" {
 	[[ $(uname -m) == x86_64 ]] || skip "x86_64 only"
+	i386_entry_works || skip "int \$0x80 faults on this machine with no filter: nothing to attack through"
 	run tgt -- "$A" compat-userns
 	ran_ok
 	blocked "a user namespace through i386" refused i386-unshare

@@ -2,7 +2,7 @@
 # bwrap_options.bats). Load after `load helpers`.
 #
 # Environment (set by the driver, see tests/run-tests.sh):
-#   SANDBOX_BWRAP    a symlink named `bwrap` to the launcher under test
+#   SANDBOX_BWRAP    a link named `bwrap` to the launcher under test
 #   BWRAP_REFERENCE  bubblewrap to compare with (may be empty: the
 #                    differential tests are then skipped)
 

@@ -21,7 +21,9 @@ refuse_bad_fds() {
 	for value in "${BAD_FDS[@]}"; do
 		run --separate-stderr bw "${BW_BASE[@]}" "${BAD_FD_PRE[@]}" "$opt" "$value" "$@" true 9>/dev/null
 		echo "# $opt '$value'" >&2
-		assert_bwrap_error "$opt" || return 1
+		# bubblewrap's own words for a malformed number, or for a closed
+		# fd of seccomp data, name no option
+		assert_bwrap_error "$opt" "Invalid fd:" "${BAD_FD_WORDS[@]}" || return 1
 	done
 }
 
@@ -70,6 +72,7 @@ ns_link() {
 
 # not a number, negative, empty, not open (77), above INT_MAX
 BAD_FDS=(-1 0a '' 77 2147483648)
+BAD_FD_WORDS=()
 
 @test "fds: --args refuses -1, 0a, '', a closed fd, 2147483648" {
 	BAD_FD_PRE=()
@@ -106,6 +109,7 @@ BAD_FDS=(-1 0a '' 77 2147483648)
 
 @test "fds: --seccomp and --add-seccomp-fd refuse invalid values" {
 	BAD_FD_PRE=()
+	BAD_FD_WORDS=("Can't read seccomp data: Bad file descriptor")
 	refuse_bad_fds --seccomp
 	refuse_bad_fds --add-seccomp-fd
 }
@@ -380,9 +384,9 @@ second"
 	F=$(fixture_dir)
 	printf 1234567 >"$F/seven"
 	run --separate-stderr bwb --seccomp 3 true 3<"$F/seven"
-	assert_bwrap_error --seccomp
+	assert_bwrap_error "Invalid seccomp data, must be multiple of 8"
 	run --separate-stderr bwb --add-seccomp-fd 3 true 3<"$F/seven"
-	assert_bwrap_error --add-seccomp-fd
+	assert_bwrap_error "Invalid seccomp data, must be multiple of 8"
 	run --separate-stderr bwb --seccomp 3 true 3</dev/null
 	assert_bwrap_error --seccomp
 }
@@ -1083,4 +1087,105 @@ except OSError:
 	assert_output_equals usr/bin
 	run --separate-stderr bwb --symlink usr/bin /x --symlink usr/lib /x true
 	assert_bwrap_error /x
+}
+
+# --- what real clients rely on ---------------------------------------------------
+
+# Flatpak binds /proc/self/ns/user to learn the sandbox's own user
+# namespace: the source is resolved by the sandbox's process, as in
+# bubblewrap, not compared with what the caller saw.
+@test "--ro-bind-try /proc/self/ns/user names the sandbox's user namespace" {
+	run --separate-stderr bwb --unshare-user --dir /run --ro-bind-try /proc/self/ns/user /run/.userns \
+		--ro-bind /proc/self/ns /run/ns --proc /proc \
+		sh -c 'echo "bound=$(stat -L -c %i /run/.userns) own=$(stat -L -c %i /proc/self/ns/user) dir=$(stat -L -c %i /run/ns/user)"'
+	assert_success
+	local own
+	own=$(stat -L -c %i /proc/self/ns/user)
+	[[ $output =~ ^bound=([0-9]+)\ own=([0-9]+)\ dir=([0-9]+)$ ]] || { show_run; false; }
+	[[ ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" && ${BASH_REMATCH[1]} != "$own" ]] || { show_run; false; }
+	[[ ${BASH_REMATCH[3]} == "${BASH_REMATCH[2]}" ]] || { show_run; false; }
+}
+
+# Installed as a copy (or hard link) named bwrap, a re-exec through
+# /proc/self/exe, which resolves to that file, is bwrap again.
+@test "a copy named bwrap stays bwrap when re-executed through /proc/self/exe" {
+	local F
+	F=$(fixture_dir)
+	cp "$SANDBOX_REAL" "$F/bwrap"
+	run --separate-stderr bounded "$F/bwrap" "${BW_BASE[@]}" --ro-bind "$F" "$F" --proc /proc \
+		/proc/self/exe --no-such-option
+	assert_bwrap_error --no-such-option
+	# and the sandbox name stays sandbox through /proc/self/exe
+	cp "$SANDBOX_REAL" "$F/sandbox"
+	run --separate-stderr bounded "$F/sandbox" --ro-bind /usr /usr --ro-bind "$F" "$F" \
+		/proc/self/exe --no-such-option
+	assert_status 125
+	[[ $stderr == "sandbox: "* ]] || { show_run; false; }
+}
+
+# A program that makes its own user namespace inside the sandbox: the
+# sandbox's process must be rooted at the top of its root, even when an op
+# mounts over "/" (a root below it counts as a chroot to the kernel).
+@test "inside --ro-bind / / with --unshare-user, unshare -U and a nested bwrap work" {
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	run --separate-stderr bw --ro-bind / / --dev /dev --proc /proc --unshare-user --unshare-pid \
+		--die-with-parent --new-session sh -c '
+		unshare -U readlink /proc/self/ns/user && readlink /proc/self/ns/user
+		"$1" --ro-bind / / --unshare-user --unshare-pid --proc /proc --dev /dev readlink /proc/self/ns/user' \
+		_ "$SANDBOX_BWRAP"
+	assert_success
+	[[ ${#lines[@]} -eq 3 ]] || { show_run; false; }
+	[[ ${lines[0]} == user:* && ${lines[0]} != "${lines[1]}" && ${lines[2]} != "${lines[1]}" ]] ||
+		{ show_run; false; }
+	[[ ${lines[1]} != "$(readlink /proc/self/ns/user)" ]] || { show_run; false; }
+}
+
+# `flatpak enter` and bubblewrap's --userns/--pidns: the caller opens the
+# namespaces of the child-pid that --info-fd reports and joins them; the
+# command inside still cannot reach pid 1's (tests/attacks go further).
+@test "the caller joins the namespaces of the --info-fd child-pid; the command cannot" {
+	command -v nsenter >/dev/null || skip "no nsenter(1)"
+	local F mark pid ns
+	F=$(fixture_dir)
+	mark=$(unique_marker)
+	bg_sandbox "$mark" --unshare-user --unshare-pid --unshare-net --unshare-uts --hostname inside \
+		--proc /proc --info-fd 9 9>"$F/info"
+	pid=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' "$F/info")
+	[[ -n $pid ]] || { cat "$F/info" >&2; false; }
+	for ns in user mnt net pid uts ipc cgroup; do
+		[[ -r /proc/$pid/ns/$ns ]] || { echo "cannot open /proc/$pid/ns/$ns" >&2; false; }
+	done
+	run --separate-stderr bounded nsenter -t "$pid" -U -m -n -u --preserve-credentials hostname
+	assert_success
+	assert_output_equals inside
+	run --separate-stderr bounded nsenter -t "$pid" -U -n --preserve-credentials readlink /proc/self/ns/net
+	assert_success
+	assert_output_equals "$(readlink "/proc/$pid/ns/net")"
+	run --separate-stderr bwt --unshare-pid --proc /proc sh -c \
+		'readlink /proc/1/ns/user || echo refused; cat /proc/1/environ >/dev/null 2>&1 || echo refused'
+	assert_output_equals "$(printf 'refused\nrefused')"
+}
+
+# bubblewrap's callers and its own tests match these words exactly.
+@test "messages in bubblewrap's words" {
+	local F
+	F=$(fixture_dir)
+	run --separate-stderr bwb --symlink /dev/null /x --symlink /dev/full /x true
+	assert_bwrap_error "Can't make symlink at /x: existing destination is /dev/null"
+	run --separate-stderr bwb --dir /x --symlink /dev/full /x true
+	assert_bwrap_error "Can't make symlink at /x: destination exists and is not a symlink"
+	run --separate-stderr bwb --bind "$F/missing" /m true
+	assert_bwrap_error "bwrap: Can't find source path $F/missing: No such file or directory"
+	run --separate-stderr bwb --add-seccomp-fd -1 true
+	assert_bwrap_error "bwrap: Invalid fd: -1"
+	run --separate-stderr bwb --seccomp 0a true
+	assert_bwrap_error "bwrap: Invalid fd: 0a"
+	run --separate-stderr bwb --add-seccomp-fd 3 --add-seccomp-fd 3 true 3</dev/null
+	assert_bwrap_error "bwrap: Can't read seccomp data: Bad file descriptor"
+	run --separate-stderr bwb --overlay "$F" "$F" /o true
+	assert_bwrap_error "bwrap: --overlay requires at least one --overlay-src"
+	run --separate-stderr bwb --overlay-src "$F" --ro-overlay /o true
+	assert_bwrap_error "bwrap: --ro-overlay requires at least two --overlay-src"
+	run --separate-stderr bwb --overlay-src "$F" --chdir / true
+	assert_bwrap_error "bwrap: --overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay"
 }

@@ -33,6 +33,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,12 +235,29 @@ static void ptrace_attach(void)
   print_result("", "ptrace(ATTACH)", r);
 }
 
+/* Whether the i386 entry exists here at all: some kernels and hypervisors
+ * fault on int $0x80 from a 64-bit process (no IA32 emulation), filter or
+ * no filter.  getpid through it, which every profile allows, in a child:
+ * a filter answers with an errno or SIGSYS, never SIGSEGV. */
+static bool i386_entry_works(void)
+{
+#if defined(__x86_64__)
+  static const struct call getpid_call = { "getpid", { SYS_getpid, 20, SYS_getpid }, { 0 } };
+  return run_child(I386, &getpid_call) != 1000 + SIGSEGV;
+#else
+  return false;
+#endif
+}
+
 static void probe_all(void)
 {
   run_all(NATIVE, "");
   ptrace_attach();
 #if defined(__x86_64__)
-  run_all(I386, "i386:");
+  if (i386_entry_works())
+    run_all(I386, "i386:");
+  else
+    printf("i386:entry=faults\n");
   run_all(X32, "x32:");
 #endif
 }
@@ -314,8 +332,10 @@ int main(int argc, char **argv)
     probe_all();
     return 0;
   }
+  if (strcmp(argv[1], "i386-entry") == 0 && argc == 2)
+    return i386_entry_works() ? 0 : 1;
   if (strcmp(argv[1], "tiocsti") == 0 && (argc == 3 || argc == 4))
     return tiocsti(argv[2], argc == 4 && strcmp(argv[3], "hi") == 0);
-  fprintf(stderr, "usage: sysprobe [stacked | tiocsti TEXT [hi]]\n");
+  fprintf(stderr, "usage: sysprobe [stacked | i386-entry | tiocsti TEXT [hi]]\n");
   return 2;
 }

@@ -144,8 +144,13 @@ static void check_abis(const char *out, const char *what)
   check(out, what, "", allowed, ARRAY_SIZE(allowed), ARRAY_SIZE(allowed), ARRAY_SIZE(allowed));
 #if defined(__x86_64__)
   /* Some calls or variants do not exist on a compat ABI: at least 40. */
-  check(out, what, "i386:", blocked, ARRAY_SIZE(blocked), 0, 40);
-  check(out, what, "i386:", allowed, ARRAY_SIZE(allowed), ARRAY_SIZE(allowed), ARRAY_SIZE(allowed));
+  if (result(out, "i386:", "entry")) {
+    skip("%s: the i386 entry faults on this machine, with no filter", what);
+  } else {
+    check(out, what, "i386:", blocked, ARRAY_SIZE(blocked), 0, 40);
+    check(out, what, "i386:", allowed, ARRAY_SIZE(allowed), ARRAY_SIZE(allowed),
+          ARRAY_SIZE(allowed));
+  }
   check(out, what, "x32:", blocked, ARRAY_SIZE(blocked), 0, 40);
 #endif
 }
