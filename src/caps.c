@@ -30,7 +30,7 @@ int caps_parse(const char *name, uint64_t *mask)
   return 0;
 }
 
-static int capset_all(uint64_t keep, uint64_t held, struct sbx_error *e)
+static int capset_all(uint64_t keep, uint64_t held, bool inherit, struct sbx_error *e)
 {
   struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
   struct __user_cap_data_struct data[2];
@@ -39,7 +39,7 @@ static int capset_all(uint64_t keep, uint64_t held, struct sbx_error *e)
     uint32_t word = (uint32_t)(keep >> (32 * i));
     data[i].effective = word;
     data[i].permitted = word | (uint32_t)(held >> (32 * i));
-    data[i].inheritable = word;
+    data[i].inheritable = inherit ? word : 0;
   }
   if (syscall(SYS_capset, &hdr, data) < 0)
     return sbx_fail(e, errno, "capset");
@@ -76,7 +76,7 @@ static int trim_bounding_set(uint64_t keep, struct sbx_error *e)
   return cap;
 }
 
-int caps_set_exactly(uint64_t keep, uint64_t held, struct sbx_error *e)
+int caps_set_exactly(uint64_t keep, uint64_t held, bool inherit, struct sbx_error *e)
 {
   int known = trim_bounding_set(keep, e);
 
@@ -86,9 +86,9 @@ int caps_set_exactly(uint64_t keep, uint64_t held, struct sbx_error *e)
     keep &= BIT(known) - 1;
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return sbx_fail(e, errno, "clear ambient capabilities");
-  if (capset_all(keep, held & ~keep, e) < 0)
+  if (capset_all(keep, held & ~keep, inherit, e) < 0)
     return -1;
-  for (int cap = 0; cap < known; cap++) {
+  for (int cap = 0; inherit && cap < known; cap++) {
     if ((keep & BIT(cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
       return sbx_fail(e, errno, "raise ambient capability %d", cap);
   }

@@ -155,7 +155,9 @@ static uint64_t reaper_guard(const struct plan *p)
 static int step_privileges(const struct child_args *a, struct sbx_error *e)
 {
   const struct plan *p = a->plan;
-  if (!p->caps_untouched && caps_set_exactly(p->caps, reaper_guard(p), e) < 0)
+  bool inherit = p->caps_on || p->caps_off; /* --cap-add or --cap-drop given */
+
+  if (!p->caps_untouched && caps_set_exactly(p->caps, reaper_guard(p), inherit, e) < 0)
     return -1;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return sbx_fail(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");

@@ -107,20 +107,137 @@ static bool script_interpreter(int fd, char *out, size_t size)
 /* ENOENT from exec can mean the program or its loader is missing: tell
  * the two apart, because "bash: not found" for a bash that `ls` shows is
  * the classic confusing sandbox error. */
-static void explain_missing(const char *prog, struct sbx_error *e)
+static void explain_loader(const char *prog, struct sbx_error *e)
 {
   char interp[PATH_MAX];
-  _cleanup_close_ int fd = -1;
+  _cleanup_close_ int fd = open(prog, O_RDONLY | O_CLOEXEC);
 
-  if (!strchr(prog, '/'))
-    return;
-  fd = open(prog, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return;
   if (!elf_interpreter(fd, interp, sizeof interp) && !script_interpreter(fd, interp, sizeof interp))
     return;
   if (access(interp, F_OK) < 0)
     sbx_hint(e, "%s exists but its loader %s is not inside the sandbox", prog, interp);
+}
+
+/* Turns path, a link, into the path its target t names. */
+static void follow_link(char *path, size_t size, const char *t)
+{
+  char *slash = strrchr(path, '/');
+  if (t[0] == '/' || !slash)
+    snprintf(path, size, "%s", t);
+  else
+    snprintf(slash + 1, size - (size_t)(slash + 1 - path), "%s", t);
+}
+
+/* More than any real chain of alternatives (/usr/bin/vi -> /etc/alternatives/vi
+ * -> /usr/bin/vim.basic); past it, the loader check has its say. */
+#define LINK_HOPS 8
+
+/* The other thing `ls` shows but exec cannot find: a link into what the
+ * sandbox lacks (/usr/bin/awk -> /etc/alternatives/awk without /etc).
+ * Follows the chain as the command sees it and names the first target
+ * missing.  Returns whether it gave a hint. */
+static bool explain_dangling(const char *prog, struct sbx_error *e)
+{
+  char path[PATH_MAX], link[PATH_MAX], target[PATH_MAX];
+  struct stat st;
+  ssize_t n;
+
+  snprintf(path, sizeof path, "%s", prog);
+  for (int hop = 0; hop < LINK_HOPS; hop++) {
+    if (lstat(path, &st) < 0) {
+      if (hop == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return false;
+      if (hop == 1)
+        sbx_hint(e, "%s is a link to %s, which is not inside the sandbox", prog, path);
+      else
+        sbx_hint(e, "%s is a link, through %s, to %s, which is not inside the sandbox", prog,
+                 link, path);
+      return true;
+    }
+    if (!S_ISLNK(st.st_mode) || (n = readlink(path, target, sizeof target - 1)) <= 0)
+      return false;
+    target[n] = '\0';
+    strcpy(link, path);
+    follow_link(path, sizeof path, target);
+  }
+  return false;
+}
+
+/* The directories execvp searched: PATH, or glibc's default without one. */
+static const char *search_path(void)
+{
+  const char *path = getenv("PATH");
+  return path ? path : "/bin:/usr/bin";
+}
+
+/* Copies the first directory of a PATH list into dir ("" is "."); returns
+ * the rest of the list, or NULL after its last entry. */
+static const char *next_dir(const char *list, char *dir, size_t size)
+{
+  size_t n = strcspn(list, ":");
+  snprintf(dir, size, "%.*s", n ? (int)n : 1, n ? list : ".");
+  return list[n] ? list + n + 1 : NULL;
+}
+
+/* The first PATH entry for a bare command name, as execvp tried it, so the
+ * checks above can look at it; NULL when no directory holds that name. */
+static const char *path_lookup(const char *name, char *out, size_t size)
+{
+  char dir[PATH_MAX];
+  struct stat st;
+
+  for (const char *rest = search_path(); rest;) {
+    rest = next_dir(rest, dir, sizeof dir);
+    if (snprintf(out, size, "%s/%s", dir, name) < (int)size && lstat(out, &st) == 0)
+      return out;
+  }
+  return NULL;
+}
+
+static bool path_has_dir(void)
+{
+  char dir[PATH_MAX];
+
+  for (const char *rest = search_path(); rest;) {
+    rest = next_dir(rest, dir, sizeof dir);
+    if (access(dir, F_OK) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Nothing to run the command from at all: `sandbox bash` binds nothing,
+ * and the sandbox's root is only /proc, /dev and /tmp. */
+static void explain_not_found(const char *prog, struct sbx_error *e)
+{
+  if (path_has_dir())
+    return;
+  if (access("/usr", F_OK) < 0)
+    sbx_hint(e, "the sandbox's root holds nothing to run %s from (no /usr, no directory of "
+                "PATH): the usual fix is --ro-bind /usr /usr", prog);
+  else
+    sbx_hint(e, "no directory of PATH (%s) is inside the sandbox", search_path());
+}
+
+/* A bare name is looked up as execvp did, so that `sandbox ... -- awk`
+ * gets the same hints as /usr/bin/awk.  A few lstat calls, and only on
+ * the way out: this runs in the vforked command process. */
+static void explain_missing(const char *prog, struct sbx_error *e)
+{
+  char found[PATH_MAX];
+  struct stat st;
+  const char *file = prog;
+
+  if (!strchr(prog, '/'))
+    file = path_lookup(prog, found, sizeof found);
+  else if (lstat(prog, &st) < 0)
+    file = NULL;
+  if (!file)
+    explain_not_found(prog, e);
+  else if (!explain_dangling(file, e))
+    explain_loader(file, e);
 }
 
 /* The sandbox personality closes every fd but 0-2 and --pass-fd ones

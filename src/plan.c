@@ -57,9 +57,9 @@ void plan_add_seccomp_fd(struct plan *p, int fd)
   p->seccomp_fds[p->n_seccomp_fds++] = fd;
 }
 
-/* Compares two sandbox paths component by component, so "/proc/",
- * "//proc" and "/./proc" all name /proc. */
-static bool path_same(const char *a, const char *b)
+/* Whether sandbox path a is b or lies below it, compared component by
+ * component, so "/proc/", "//proc" and "/./proc" all name /proc. */
+static bool path_within(const char *a, const char *b)
 {
   for (;;) {
     while (*a == '/' || (a[0] == '.' && (a[1] == '/' || a[1] == '\0')))
@@ -67,7 +67,7 @@ static bool path_same(const char *a, const char *b)
     while (*b == '/' || (b[0] == '.' && (b[1] == '/' || b[1] == '\0')))
       b += 1;
     if (!*a || !*b)
-      return !*a && !*b;
+      return !*b;
     size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
     if (la != lb || memcmp(a, b, la) != 0)
       return false;
@@ -76,10 +76,23 @@ static bool path_same(const char *a, const char *b)
   }
 }
 
+static bool path_same(const char *a, const char *b)
+{
+  return path_within(a, b) && path_within(b, a);
+}
+
 static bool dest_used(const struct plan *p, const char *path)
 {
   for (size_t i = 0; i < p->n_ops; i++)
     if (p->ops[i].dest && path_same(p->ops[i].dest, path))
+      return true;
+  return false;
+}
+
+static bool dest_within(const struct plan *p, const char *dir)
+{
+  for (size_t i = 0; i < p->n_ops; i++)
+    if (p->ops[i].dest && path_within(p->ops[i].dest, dir))
       return true;
   return false;
 }
@@ -96,8 +109,8 @@ static size_t implicit_slot(const struct plan *p)
   return slot;
 }
 
-static void insert_op(struct plan *p, size_t *slot, enum op_kind kind, const char *src,
-                      const char *dest)
+static struct fs_op *insert_op(struct plan *p, size_t *slot, enum op_kind kind,
+                               const char *src, const char *dest)
 {
   struct fs_op *op = plan_add_op(p, kind, "implicit");
   struct fs_op tmp = *op;
@@ -105,7 +118,8 @@ static void insert_op(struct plan *p, size_t *slot, enum op_kind kind, const cha
   tmp.flags = OPF_IMPLICIT;
   tmp.src = src;
   tmp.dest = dest;
-  p->ops[(*slot)++] = tmp;
+  p->ops[*slot] = tmp;
+  return &p->ops[(*slot)++];
 }
 
 static bool binds_host_usr(const struct plan *p)
@@ -148,6 +162,20 @@ static void add_usr_links(struct plan *p, size_t *slot)
   closedir(d);
 }
 
+/* Debian's /usr/bin/awk, which, editor, vi... are links to
+ * /etc/alternatives: without it a bound /usr runs no such program.  Only
+ * that directory, read-only: the rest of /etc stays the caller's choice,
+ * and any op of the caller's in /etc is such a choice.  OPF_TRY, so that
+ * plan_check's stat of the source is the whole test of whether the host
+ * has it. */
+static void add_alternatives(struct plan *p, size_t *slot)
+{
+  if (dest_within(p, "/etc"))
+    return;
+  struct fs_op *op = insert_op(p, slot, OP_BIND, "/etc/alternatives", "/etc/alternatives");
+  op->flags |= OPF_RDONLY | OPF_TRY;
+}
+
 static void add_implicit_ops(struct plan *p)
 {
   size_t slot = implicit_slot(p);
@@ -157,8 +185,10 @@ static void add_implicit_ops(struct plan *p)
     insert_op(p, &slot, OP_DEV, NULL, "/dev");
   if (!dest_used(p, "/tmp"))
     insert_op(p, &slot, OP_TMPFS, NULL, "/tmp");
-  if (binds_host_usr(p))
+  if (binds_host_usr(p)) {
     add_usr_links(p, &slot);
+    add_alternatives(p, &slot);
+  }
 }
 
 /* bubblewrap wants the option itself, even where it implies the namespace. */

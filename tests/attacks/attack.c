@@ -130,6 +130,36 @@ static void report_err(const char *name, int err)
   printf("%s=%s\n", name, err ? errname(err) : "OK");
 }
 
+/* Lists DIR past "." and "..": 0 when an entry of its own was read, else
+ * the errno that stopped the listing (EACCES; ENOENT for an empty one).
+ * Opening is not enough: a /proc/PID directory may belong to the caller
+ * while its entries sit behind a ptrace access check, met only after the
+ * dots have been read. */
+static int list_entries(const char *dir)
+{
+  char buf[1024];
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = ENOENT;
+  long n;
+
+  if (fd < 0)
+    return errno;
+  while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+    for (long off = 0; off < n;) {
+      struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; }
+          *d = (void *)(buf + off);
+      if (strcmp(d->name, ".") != 0 && strcmp(d->name, "..") != 0) {
+        close(fd);
+        return 0;
+      }
+      off += d->reclen;
+    }
+  }
+  if (n < 0)
+    err = errno;
+  close(fd);
+  return err;
+}
+
 /* Writes a few bytes to path (created if need be): OK or the errno. */
 static int try_write(const char *path)
 {
@@ -413,17 +443,8 @@ static int cmd_proc_magic(const char *pid_s)
   fd = open(path, O_RDONLY | O_CLOEXEC);
   if (report("environ", fd) >= 0)
     close(fd);
-  /* Listed, not just opened: the directory belongs to the process's
-   * owner; its entries are behind a ptrace access check. */
   snprintf(path, sizeof path, "/proc/%d/map_files", (int)pid);
-  fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    report("map_files", fd);
-  } else {
-    char ents[1024];
-    report("map_files", syscall(SYS_getdents64, fd, ents, sizeof ents));
-    close(fd);
-  }
+  report_err("map_files", list_entries(path));
   pidfd = syscall(SYS_pidfd_open, pid, 0);
   report("pidfd_open", pidfd);
   if (pidfd >= 0) {

@@ -35,8 +35,9 @@ rounds_1000=20        # 1000 binds (bubblewrap 0.8 needs about 1 s each)
 rounds_hostmnt=200    # 0 and 1000 extra host mounts
 rounds_pair=20        # batches of 200 launches, two at a time
 rounds_mem=5          # memory samples per launcher
+rounds_flatpak=20     # `flatpak run` with each bwrap (tests/bench/flatpak.sh)
 if [ "$quick" = 1 ]; then
-	rounds_small=20 rounds_1000=3 rounds_hostmnt=20 rounds_pair=2 rounds_mem=2
+	rounds_small=20 rounds_1000=3 rounds_hostmnt=20 rounds_pair=2 rounds_mem=2 rounds_flatpak=2
 fi
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -404,6 +405,19 @@ mem_cell() { # mem_cell LABEL COL
 	[ -n "$v" ] && printf '%s' "$v" || printf '—'
 }
 
+# `flatpak run` with each bwrap, when Flatpak is installed: the scripts
+# are copied where the unprivileged user can read them.
+flatpak_row=
+if [ "$have_bwrap" = 1 ] && command -v flatpak >/dev/null; then
+	log "flatpak run, $rounds_flatpak rounds"
+	mkdir -p "$work/bench" "$work/clients"
+	cp "$here/flatpak.sh" "$work/bench/"
+	cp "$here/../clients/clients_helpers.bash" "$work/clients/"
+	chmod -R a+rX "$work/bench" "$work/clients"
+	flatpak_row=$(runuser -u "$user" -- env -i PATH=/usr/bin:/bin HOME=/ BENCH_BWRAP="$bwrap" \
+		bash "$work/bench/flatpak.sh" "$sbx" "$rounds_flatpak") || flatpak_row=
+fi
+
 mkdir -p "$(dirname "$results")" "$(dirname "$plot")"
 results=$(cd "$(dirname "$results")" && pwd)/$(basename "$results")
 plot=$(cd "$(dirname "$plot")" && pwd)/$(basename "$plot")
@@ -466,6 +480,18 @@ plot_ref=$plot
 		"The kernel floor itself takes $(inverse_ratio bwrap0 floor) × bwrap's" \
 		"time, paired: that is the least any launcher can reach with these" \
 		"mounts on this kernel."
+	if [ -n "$flatpak_row" ]; then
+		echo
+		echo "A real client: \`flatpak run\` of a tiny app (tests/bench/flatpak.sh:" \
+			"the runtime and app of tests/clients, a private session bus, so" \
+			"each run is two bwrap launches, the app's and xdg-dbus-proxy's)," \
+			"FLATPAK_BWRAP alternating between the two, wall time of the whole" \
+			"\`flatpak run\`."
+		echo
+		echo "| case | with sandbox's bwrap | with bubblewrap | paired ratio |"
+		echo "| --- | --- | --- | --- |"
+		echo "$flatpak_row"
+	fi
 	echo
 	echo "## Extra \`--ro-bind /usr /mN\`"
 	echo

@@ -3,9 +3,10 @@
 
 load helpers
 
-@test "sandbox --bind /usr /usr -- bash: root inside, own hostname, own /proc, only lo, empty /tmp, no /home /root /etc" {
-	local host_name
+@test "sandbox --bind /usr /usr -- bash: root inside, own hostname, own /proc, only lo, empty /tmp, no /home /root, nothing of /etc but alternatives" {
+	local host_name etc=""
 	host_name=$(cat /proc/sys/kernel/hostname)
+	[[ -d /etc/alternatives ]] && etc=alternatives
 	run "$SANDBOX" --bind /usr /usr -- bash -c '
 		echo "uid=$(id -u)"
 		hostname x 2>/dev/null
@@ -14,9 +15,10 @@ load helpers
 		echo "npids=$(ls /proc | grep -c "^[0-9]")"
 		echo "ifaces=$(sed -n "3,\$s/^ *\([^:]*\):.*/\1/p" /proc/net/dev | tr "\n" " ")"
 		echo "tmp-entries=$(ls -A /tmp | wc -l)"
-		for d in /home /root /etc; do
+		for d in /home /root; do
 			if [ -e "$d" ] || [ -L "$d" ]; then echo "present $d"; fi
 		done
+		echo "etc=$(ls -A /etc 2>/dev/null)"
 		cat /proc/self/mountinfo
 	'
 	assert_success
@@ -32,7 +34,7 @@ load helpers
 	assert_line "tmp-entries=0"
 	refute_line "present /home"
 	refute_line "present /root"
-	refute_line "present /etc"
+	assert_line "etc=$etc"
 	assert_mount /tmp tmpfs
 	assert_mount /proc proc
 }
@@ -79,6 +81,90 @@ load helpers
 	run sbx -- /bin/sh -c 'echo hi'
 	assert_success
 	assert_output_equals "hi"
+}
+
+need_alternatives() {
+	[[ -d /etc/alternatives ]] || skip "the host has no /etc/alternatives"
+}
+
+# alternative NAME: the host's /usr/bin/NAME is a link through
+# /etc/alternatives to a program that is there.
+alternative() {
+	[[ $(readlink "/usr/bin/$1") == "/etc/alternatives/$1" && -x /usr/bin/$1 ]]
+}
+
+@test "sandbox --bind /usr /usr: awk, which and editor run through the host's /etc/alternatives" {
+	need_alternatives
+	local name names=()
+	for name in awk which editor; do
+		alternative "$name" && names+=("$name")
+	done
+	((${#names[@]} > 0)) || skip "none of awk, which, editor is a link through /etc/alternatives here"
+	run "$SANDBOX" --bind /usr /usr -- bash -c '
+		for name; do
+			case $name in
+			awk) echo "awk:$(awk "BEGIN { print 1 + 1 }")" ;;
+			which) echo "which:$(which sh)" ;;
+			editor) editor --version </dev/null >/dev/null 2>&1; echo "editor:$?" ;;
+			esac
+		done' _ "${names[@]}"
+	assert_success
+	for name in "${names[@]}"; do
+		case $name in
+		awk) assert_line "awk:2" ;;
+		which) assert_line "which:/usr/bin/sh" ;;
+		editor) assert_line "editor:0" ;;
+		esac
+	done
+}
+
+@test "the implicit /etc/alternatives is the host's links, read-only; /etc holds nothing else" {
+	need_alternatives
+	run sbx -- /bin/sh -c "
+		echo etc=\$(ls -A /etc)
+		stat -c etc-mode=%a /etc
+		test -e /etc/passwd || echo no-passwd
+		$PROBE write /etc/alternatives/sbx-test
+		mkdir /etc/alternatives/sbx-test 2>&1 | grep -q 'Read-only file system' && echo mkdir-EROFS
+		ls -A /etc/alternatives | sed 's/^/alt=/'
+		cat /proc/self/mountinfo"
+	assert_success
+	assert_line "etc=alternatives"
+	assert_line "etc-mode=755"
+	assert_line "no-passwd"
+	[[ ${lines[3]} == EROFS && ${lines[4]} == mkdir-EROFS ]] || { show_run; false; }
+	mount_has_option /etc/alternatives ro || { show_run; false; }
+	[[ $(printf '%s\n' "${lines[@]}" | sed -n 's/^alt=//p') == "$(ls -A /etc/alternatives)" ]] ||
+		{ show_run; false; }
+	[[ ! -e /etc/alternatives/sbx-test ]]
+}
+
+@test "--bind /etc /etc, --tmpfs /etc, an op below /etc or --bare: no implicit /etc/alternatives" {
+	need_alternatives
+	# The whole of /etc, as bound: no mount of its own on /etc/alternatives.
+	run sbx --bind /etc /etc -- /bin/sh -c 'test -e /etc/passwd && echo passwd; cat /proc/self/mountinfo'
+	assert_success
+	assert_line "passwd"
+	refute_mount /etc/alternatives
+	run sbx --tmpfs /etc -- "$PROBE" ls /etc
+	assert_success
+	assert_output_equals ""
+	run sbx --dir /etc/ssl -- "$PROBE" ls /etc
+	assert_success
+	assert_output_equals "ssl"
+	run sbx --bare -- "$PROBE" ls /
+	assert_success
+	refute_line "etc"
+}
+
+@test "no implicit /etc/alternatives without the host's /usr on /usr" {
+	need_alternatives
+	run "$SANDBOX" --ro-bind "$TESTROOT" "$TESTROOT" -- "$PROBE" ls /
+	assert_success
+	refute_line "etc"
+	run "$SANDBOX" --ro-bind /usr/share /usr --ro-bind "$TESTROOT" "$TESTROOT" -- "$PROBE" ls /
+	assert_success
+	refute_line "etc"
 }
 
 @test "--help prints the usage on stdout and exits 0" {

@@ -971,6 +971,14 @@ except OSError:
 	assert_line "Seccomp:	0"
 }
 
+@test "default: nothing implicit, not even with /usr bound: no /etc/alternatives, no links, no /proc /dev /tmp" {
+	local top=${TESTROOT#/}
+	top=${top%%/*}
+	run --separate-stderr bw --ro-bind /usr /usr --ro-bind "$TESTROOT" "$TESTROOT" "$PROBE" ls /
+	assert_success
+	assert_output_equals "$(printf '%s\n' usr "$top" | sort -u)"
+}
+
 @test "--die-with-parent: the sandbox goes when the launcher's parent dies" {
 	local mark
 	mark=$(unique_marker)

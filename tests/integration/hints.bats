@@ -58,3 +58,68 @@ load helpers
 	run --separate-stderr "${SBX[@]}" --ro-bind "$d" /d --dir /d/file/sub -- /bin/true
 	assert_setup_error /d/file/sub
 }
+
+@test "hint: a command in a root that holds nothing to run it from names the usual fix" {
+	local cmd
+	host_snapshot
+	for cmd in bash /bin/sh; do
+		run -127 --separate-stderr "$SANDBOX" -- "$cmd"
+		assert_status 127
+		assert_one_error_line "execute $cmd: No such file or directory"
+		[[ $stderr == *"hint: the sandbox's root holds nothing to run $cmd from"*"the usual fix is --ro-bind /usr /usr)" ]] ||
+			{ show_run; false; }
+	done
+	# A root with /usr but a PATH that names nothing inside.
+	run -127 --separate-stderr "${SBX[@]}" --setenv PATH /opt/none -- awk
+	assert_one_error_line "execute awk"
+	[[ $stderr == *"hint: no directory of PATH (/opt/none) is inside the sandbox)" ]] || { show_run; false; }
+	# The control case: a root to run from, and a command that is nowhere.
+	run -127 --separate-stderr "${SBX[@]}" -- sbx-no-such-command
+	assert_one_error_line "execute sbx-no-such-command: No such file or directory"
+	[[ $stderr != *hint* ]] || { show_run; false; }
+	host_unchanged
+}
+
+@test "hint: a command that is a link to /etc/alternatives, which is not inside" {
+	[[ $(readlink /usr/bin/awk) == /etc/alternatives/awk ]] ||
+		skip "the host's /usr/bin/awk is not a link to /etc/alternatives/awk"
+	local hint="(hint: /usr/bin/awk is a link to /etc/alternatives/awk, which is not inside the sandbox)"
+	host_snapshot
+	run -127 --separate-stderr "$SANDBOX" --bare --ro-bind /usr /usr -- /usr/bin/awk 'BEGIN {}'
+	assert_one_error_line "execute /usr/bin/awk: No such file or directory"
+	[[ $stderr == *"$hint" ]] || { show_run; false; }
+	run -127 --separate-stderr "$SANDBOX" --ro-bind /usr /usr --tmpfs /etc -- /usr/bin/awk 'BEGIN {}'
+	assert_one_error_line "execute /usr/bin/awk: No such file or directory"
+	[[ $stderr == *"$hint" ]] || { show_run; false; }
+	# A bare name is looked up in PATH as exec did.
+	run -127 --separate-stderr "$SANDBOX" --ro-bind /usr /usr --tmpfs /etc -- awk 'BEGIN {}'
+	assert_one_error_line "execute awk: No such file or directory"
+	[[ $stderr == *"$hint" ]] || { show_run; false; }
+	host_unchanged
+}
+
+@test "hint: a chain of links names the first target missing inside, as the command sees it" {
+	local d
+	d=$(fixture_dir)
+	chmod 755 "$d"
+	ln -s b "$d/a"
+	ln -s /no/such/c "$d/b"
+	# There on the host, but not inside: the sandbox has $d at /s only.
+	printf '#!/bin/sh\necho real\n' >"$d/real"
+	chmod 755 "$d/real"
+	ln -s "$d/real" "$d/host"
+	host_snapshot
+	run -127 --separate-stderr "$SANDBOX" --ro-bind /usr /usr --ro-bind "$d" /s -- /s/a
+	assert_one_error_line "execute /s/a: No such file or directory"
+	[[ $stderr == *"(hint: /s/a is a link, through /s/b, to /no/such/c, which is not inside the sandbox)" ]] ||
+		{ show_run; false; }
+	run -127 --separate-stderr "$SANDBOX" --ro-bind /usr /usr --ro-bind "$d" /s -- /s/host
+	assert_one_error_line "execute /s/host: No such file or directory"
+	[[ $stderr == *"(hint: /s/host is a link to $d/real, which is not inside the sandbox)" ]] ||
+		{ show_run; false; }
+	run -127 --separate-stderr "$SANDBOX" --ro-bind /usr /usr --ro-bind "$d" /s --setenv PATH /s -- a
+	assert_one_error_line "execute a: No such file or directory"
+	[[ $stderr == *"(hint: /s/a is a link, through /s/b, to /no/such/c, which is not inside the sandbox)" ]] ||
+		{ show_run; false; }
+	host_unchanged
+}

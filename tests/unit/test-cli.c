@@ -166,12 +166,17 @@ static void test_limit(void)
   free(v);
 }
 
-static bool has_dest(enum op_kind kind, const char *dest)
+static const struct fs_op *find_op(enum op_kind kind, const char *dest)
 {
   for (size_t i = 0; i < plan.n_ops; i++)
     if (plan.ops[i].kind == kind && strcmp(plan.ops[i].dest, dest) == 0)
-      return true;
-  return false;
+      return &plan.ops[i];
+  return NULL;
+}
+
+static bool has_dest(enum op_kind kind, const char *dest)
+{
+  return find_op(kind, dest) != NULL;
 }
 
 static void test_defaults(void)
@@ -199,6 +204,50 @@ static void test_defaults(void)
   ok(PARSE("--share-uts", "--hostname", "x", "true") == CLI_RUN &&
          plan_finish(&plan, &err) < 0,
      "--hostname without a uts namespace refused");
+}
+
+/* The host's /etc/alternatives, for the links of a bound /usr: only then,
+ * and only while the command line leaves /etc alone. */
+static void test_alternatives(void)
+{
+  const unsigned want = OPF_IMPLICIT | OPF_RDONLY | OPF_TRY;
+  const struct fs_op *op;
+
+  ok(PARSE("--bind", "/usr", "/usr", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         (op = find_op(OP_BIND, "/etc/alternatives")) != NULL,
+     "--bind /usr /usr adds /etc/alternatives");
+  ok(op && strcmp(op->src, "/etc/alternatives") == 0 && (op->flags & want) == want,
+     "from the host's, read-only, skipped when missing");
+  ok(op && op < &plan.ops[plan.n_ops - 1] && plan.ops[plan.n_ops - 1].kind == OP_BIND &&
+         strcmp(plan.ops[plan.n_ops - 1].dest, "/usr") == 0,
+     "before the user's ops");
+  ok(PARSE("--ro-bind", "/usr/", "//usr", "--bind", "/x", "/etcetera", "true") == CLI_RUN &&
+         plan_finish(&plan, &err) == 0 && find_op(OP_BIND, "/etc/alternatives"),
+     "--ro-bind /usr/ //usr adds it too, /etcetera is not below /etc");
+  ok(PARSE("--bind", "/x", "/x", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         !find_op(OP_BIND, "/etc/alternatives"),
+     "not without /usr");
+  ok(PARSE("--bind", "/opt", "/usr", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         !find_op(OP_BIND, "/etc/alternatives"),
+     "not when /usr is not the host's");
+  ok(PARSE("--bare", "--bind", "/usr", "/usr", "true") == CLI_RUN &&
+         plan_finish(&plan, &err) == 0 && plan.n_ops == 1,
+     "not with --bare");
+  const char *etc_dests[] = { "/etc", "/etc/", "/./etc", "/etc/alternatives", "/etc/ssl/certs" };
+  for (size_t i = 0; i < ARRAY_SIZE(etc_dests); i++)
+    ok(PARSE("--bind", "/usr", "/usr", "--tmpfs", (char *)etc_dests[i], "true") == CLI_RUN &&
+           plan_finish(&plan, &err) == 0 && !find_op(OP_BIND, "/etc/alternatives"),
+       "not with an op on %s", etc_dests[i]);
+  ok(PARSE("--bind", "/usr", "/usr", "--bind", "/", "/", "true") == CLI_RUN &&
+         plan_finish(&plan, &err) == 0 && (op = find_op(OP_BIND, "/etc/alternatives")) &&
+         op == &plan.ops[plan.n_ops - 1],
+     "after an op on /");
+
+  char *v[] = { "bwrap", "--bind", "/usr", "/usr", "true", NULL };
+  plan_init(&plan, PERS_BWRAP);
+  ok(cli_parse(ARGC(v), v, &plan, &err) == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         plan.n_ops == 1,
+     "bwrap personality: nothing implicit");
 }
 
 static void test_modifiers(void)
@@ -298,5 +347,6 @@ int main(void)
   test_args_file();
   test_limit();
   test_defaults();
+  test_alternatives();
   return tap_done();
 }
