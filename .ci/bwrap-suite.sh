@@ -12,9 +12,10 @@
 #
 # Each run happens in a scratch copy of the suite that its user can write.
 # What is counted: every TAP "ok" line passes, "ok ... # SKIP" is
-# skipped, "not ok" fails, and a script that stops before its "1..N" plan
-# line (the suite stops at the first failed assertion) or exits non-zero
-# with no "not ok" counts one failure.
+# skipped, "not ok" fails, and a script that exits non-zero with no "not
+# ok", prints no "1..N" plan line, or prints a number of results other
+# than N (the suite stops at the first failed assertion) counts one
+# failure more.
 #
 # Fixtures the suite looks for on the host, made here so that its checks
 # run instead of skipping: a FUSE mount of the runner's own (bindfs; the
@@ -55,19 +56,20 @@ fi
 
 # Echoes TAP from stdin and counts it; $1 names the script for messages.
 count_tap() {
-	local line plan=no bad=$failed
+	local line plan= results=0 rc=0 bad=$failed
 	while IFS= read -r line; do
 		printf '%s\n' "$line"
 		case $line in
-		"ok "*"# SKIP"* | "ok "*"# skip"*) skipped=$((skipped + 1)) ;;
-		"ok "*) passed=$((passed + 1)) ;;
-		"not ok "*) failed=$((failed + 1)) ;;
-		1..*) plan=yes ;;
-		"# exit "*) [ "${line#\# exit }" = 0 ] || { plan=no; echo "# $1 exited ${line#\# exit }"; } ;;
+		"ok "*"# SKIP"* | "ok "*"# skip"*) skipped=$((skipped + 1)) results=$((results + 1)) ;;
+		"ok "*) passed=$((passed + 1)) results=$((results + 1)) ;;
+		"not ok "*) failed=$((failed + 1)) results=$((results + 1)) ;;
+		1..*) plan=${line#1..} plan=${plan%% *} ;;
+		"# exit "*) rc=${line#\# exit } ;;
 		esac
 	done
-	if [ "$plan" != yes ] && [ "$failed" -eq "$bad" ]; then
-		echo "not ok - $1 stopped before its plan line"
+	[ "$failed" -eq "$bad" ] || return 0
+	if [ "$rc" != 0 ] || [ -z "$plan" ] || [ "$plan" != "$results" ]; then
+		echo "not ok - $1: exit status $rc, plan 1..${plan:-?}, $results results"
 		failed=$((failed + 1))
 	fi
 }
@@ -98,7 +100,7 @@ fuse_mount() {
 		bindfs "$dir/fuse-src" "$dir/fuse"
 	else
 		chown -R "$test_user" "$dir/fuse-src" "$dir/fuse"
-		runuser -u "$test_user" -- bindfs "$dir/fuse-src" "$dir/fuse"
+		runuser -u "$test_user" -- bindfs --no-allow-other "$dir/fuse-src" "$dir/fuse"
 	fi || echo "# bindfs as $as failed: the FUSE checks will skip"
 }
 
@@ -112,8 +114,10 @@ if [ "$(id -u)" = 0 ] && [ ! -e /dev/log ]; then
 fi
 mkdir "$work/bin"
 cp "$bwrap_src" "$work/bin/bwrap"
-gcc -O2 -o "$work/bin/try-syscall" "$suite/try-syscall.c" || finish
-id "$test_user" >/dev/null 2>&1 || useradd -m "$test_user" || finish
+gcc -O2 -o "$work/bin/try-syscall" "$suite/try-syscall.c" ||
+	{ echo "not ok - try-syscall.c did not build"; failed=$((failed + 1)); finish; }
+id "$test_user" >/dev/null 2>&1 || useradd -m "$test_user" ||
+	{ echo "not ok - no test user $test_user"; failed=$((failed + 1)); finish; }
 chmod -R a+rX "$work"
 
 # run_script DIR COMMAND...: runs COMMAND in DIR in a session of its own,
@@ -142,7 +146,7 @@ run_as() {
 	[ "$as" = root ] || chown -R "$test_user" "$dir"
 	fuse_mount "$as" "$dir"
 	local run=(env -i HOME=/ LANG=C.UTF-8 BWRAP="$work/bin/bwrap" BWRAP_MUST_WORK=1
-		PATH=/usr/local/bin:/usr/bin:/bin 'BASH_FUNC_strace%%=() { echo "strace: without fault injection"; }')
+		PATH=/usr/local/bin:/usr/bin:/bin 'BASH_FUNC_strace%%=() { echo "a stand-in: the check would count the prctl calls of bubblewrap itself"; }')
 	[ "$as" = root ] || run=(runuser -u "$test_user" -- "${run[@]}")
 	for t in test-run.sh test-specifying-userns.sh test-specifying-pidns.sh; do
 		echo "# $t as $as"

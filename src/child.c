@@ -136,20 +136,38 @@ static bool wants_reaper(const struct plan *p)
   return (p->ns & NS_PID) || p->n_lock_files || p->sync_fd >= 0;
 }
 
-/* pid 1 stays dumpable, so that its owner outside can open
- * the /proc/PID/ns files of the child-pid --info-fd reports (`flatpak enter`,
- * bubblewrap's --userns and --pidns), as with bubblewrap.  The command,
- * same uid, must still never ptrace pid 1, read its memory, its fds or
- * its /proc/1/{cwd,root,environ}: every one of those is a ptrace access
- * check, and the kernel refuses it to a process whose permitted
- * capabilities are not a superset of the target's, unless it has
- * CAP_SYS_PTRACE over the target's user namespace.  So pid 1 keeps
- * CAP_SYS_PTRACE in its permitted set (never effective; outside the
- * bounding set, so the command's exec drops it).  A command given
- * CAP_SYS_PTRACE itself could ptrace pid 1 anyway. */
+/* pid 1 is not dumpable: the command, same uid, must never ptrace it,
+ * read its memory, fds or environment, nor own its /proc/1 files.  A
+ * caller that asks for its pid (--info-fd, --json-status-fd) means to
+ * open the /proc/PID/ns files and /proc/PID/root of it (`flatpak enter`,
+ * bubblewrap's --userns and --pidns), which only a dumpable process
+ * allows its owner; then pid 1 stays dumpable, as bubblewrap's always
+ * is, but guarded: it keeps CAP_SYS_PTRACE of its user namespace in its
+ * permitted set (never effective; outside the bounding set, so the
+ * command's exec drops it), and the kernel refuses every ptrace access
+ * check (ptrace, /proc/1/{mem,environ,cwd,root,fd,ns}, pidfd_getfd) to
+ * a process whose capabilities do not cover the target's and that lacks
+ * CAP_SYS_PTRACE over its user namespace.  The guard needs a user
+ * namespace of the sandbox's own (without one, CAP_SYS_PTRACE would be
+ * the host's; and root outside may open those files anyway), capability
+ * sets this program sets, and a command without CAP_SYS_PTRACE;
+ * otherwise pid 1 stays non-dumpable.  What a dumpable pid 1 still gives
+ * the command is what bubblewrap gives: writing the owner's /proc/1
+ * tunables (oom_score_adj, autogroup, coredump_filter). */
+static bool reaper_inspectable(const struct plan *p)
+{
+  const uint64_t ptrace_cap = UINT64_C(1) << CAP_SYS_PTRACE;
+
+  if (p->info_fd < 0 && p->json_status_fd < 0)
+    return false;
+  if (!(p->ns & NS_USER) && p->userns_fd < 0)
+    return false;
+  return !p->caps_untouched && !(p->caps & ptrace_cap);
+}
+
 static uint64_t reaper_guard(const struct plan *p)
 {
-  return wants_reaper(p) ? UINT64_C(1) << CAP_SYS_PTRACE : 0;
+  return wants_reaper(p) && reaper_inspectable(p) ? UINT64_C(1) << CAP_SYS_PTRACE : 0;
 }
 
 static int step_privileges(const struct child_args *a, struct sbx_error *e)
@@ -280,6 +298,14 @@ void child_main(const struct child_args *a)
   keep[1] = p->sync_fd;
   if (take_locks(p, keep + 2, &e) < 0)
     child_fail(a, &e);
+  /* Before the fork, so that the command never sees a dumpable pid 1;
+   * not earlier: the id maps are written through /proc/self, which a
+   * non-dumpable process no longer owns.  The command becomes dumpable
+   * again when it execs. */
+  if (!reaper_inspectable(p) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+    sbx_fail(&e, errno, "prctl(PR_SET_DUMPABLE)");
+    child_fail(a, &e);
+  }
   /* vfork: the command only sets up its environment and execs, so it may
    * borrow pid 1's memory meanwhile (pid 1 waits, and uses none of what the
    * command changes); no page tables to copy, no copy-on-write faults.

@@ -26,10 +26,19 @@ static int refuse_privileged_install(struct sbx_error *e)
   return 0;
 }
 
+/* The kernel appends " (deleted)" to /proc/self/exe of a program that
+ * was replaced or removed since it started (an upgrade, say). */
 static bool named_bwrap(const char *path)
 {
+  static const char deleted[] = " (deleted)";
   const char *base = strrchr(path, '/');
-  return strcmp(base ? base + 1 : path, "bwrap") == 0;
+  size_t n;
+
+  base = base ? base + 1 : path;
+  n = strlen(base);
+  if (n > sizeof deleted - 1 && strcmp(base + n - (sizeof deleted - 1), deleted) == 0)
+    n -= sizeof deleted - 1;
+  return n == 5 && strncmp(base, "bwrap", 5) == 0;
 }
 
 /* The bwrap personality: --compat=bwrap first, or the program's name is

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,21 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+/* A source under /proc/self names this process's own entry (see
+ * names_own_proc in plan.c), which differs from the caller's: only a
+ * procfs or nsfs file is taken as such.  A path that merely goes through
+ * /proc/self/root or /proc/self/cwd to a host file is checked like any
+ * other source. */
+static bool own_proc_entry(const struct fs_op *op, int fd)
+{
+  struct statfs fs;
+  if (!(op->flags & OPF_OWN_PROC) || fstatfs(fd, &fs) < 0)
+    return false;
+  return fs.f_type == PROC_SUPER_MAGIC || fs.f_type == NSFS_MAGIC;
+}
 
 /* Each bind source is opened once, as the caller's view still stands, and
  * checked against what plan_check saw: what gets mounted is what was
@@ -42,7 +57,8 @@ static int open_source(struct fs_op *op, int *out, struct sbx_error *e)
     src = path;
   }
   fd = open(src, O_PATH | O_CLOEXEC);
-  if (fd < 0 && (op->flags & OPF_OWN_PROC) && (op->flags & OPF_TRY) && errno == ENOENT) {
+  if (fd < 0 && (op->flags & OPF_OWN_PROC) && (op->flags & OPF_TRY) &&
+      (errno == ENOENT || errno == ENOTDIR)) {
     op->flags |= OPF_SKIP;
     return 0;
   }
@@ -52,7 +68,7 @@ static int open_source(struct fs_op *op, int *out, struct sbx_error *e)
     close(fd);
     return sbx_fail(e, errno, "--%s: %s", op->option, src);
   }
-  if (op->flags & OPF_OWN_PROC) { /* see names_own_proc (plan.c) */
+  if (own_proc_entry(op, fd)) {
     op->flags = S_ISDIR(st.st_mode) ? op->flags | OPF_SRC_DIR : op->flags & ~OPF_SRC_DIR;
   } else if (st.st_dev != op->src_dev || st.st_ino != op->src_ino) {
     close(fd);
@@ -80,7 +96,8 @@ static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
   for (size_t i = 0; i < c->plan->n_ops; i++) {
     int *fd = &c->src_fds[i];
     const struct fs_op *op = &c->plan->ops[i];
-    /* open_source checked that the fd is the file of src_dev/src_ino. */
+    /* open_source checked that the fd is the file of src_dev/src_ino, or
+     * a procfs or nsfs entry of this process's, never the host's root. */
     if (*fd < 0 || op->src_dev != root.st_dev || op->src_ino != root.st_ino)
       continue;
     if (mnt_clone_tree(fd) < 0)

@@ -271,16 +271,28 @@ int plan_finish(struct plan *p, struct sbx_error *e)
   return check_combinations(p, e);
 }
 
+/* In the bwrap personality, a few failures are worded as bubblewrap words
+ * them, since its callers and its test suite match those words; the
+ * sandbox personality names the option instead (SPEC §3). */
+static bool bwrap_words(const struct plan *p)
+{
+  return p->pers == PERS_BWRAP;
+}
+
 /* A source that lstat can see but stat cannot is a dangling symlink: say
  * so, since "No such file or directory" for a path that `ls` shows is
  * confusing. */
-static int source_error(const struct fs_op *op, int err, struct sbx_error *e)
+static int source_error(const struct plan *p, const struct fs_op *op, int err,
+                        struct sbx_error *e)
 {
   struct stat st;
   char target[PATH_MAX];
   ssize_t n;
 
-  sbx_fail(e, err, "Can't find source path %s", op->src);
+  if (bwrap_words(p))
+    sbx_fail(e, err, "Can't find source path %s", op->src);
+  else
+    sbx_fail(e, err, "--%s: %s", op->option, op->src);
   if (err == ENOENT && lstat(op->src, &st) == 0 && S_ISLNK(st.st_mode)) {
     n = readlink(op->src, target, sizeof target - 1);
     target[n > 0 ? n : 0] = '\0';
@@ -315,7 +327,7 @@ static bool names_own_proc(const char *src)
 
 /* Records what the source is, as the caller sees it now; the child checks
  * that what it mounts is the same inode. */
-static int check_source(struct fs_op *op, struct sbx_error *e)
+static int check_source(const struct plan *p, struct fs_op *op, struct sbx_error *e)
 {
   struct stat st;
   int r;
@@ -334,7 +346,7 @@ static int check_source(struct fs_op *op, struct sbx_error *e)
       op->flags |= OPF_SKIP;
       return 0;
     }
-    return source_error(op, errno, e);
+    return source_error(p, op, errno, e);
   }
   op->src_dev = st.st_dev;
   op->src_ino = st.st_ino;
@@ -398,27 +410,34 @@ static void resolve_try_namespaces(struct plan *p)
  * kernel's BPF_MAXINSNS (4096) of them. */
 #define BPF_MAX_BYTES (4096 * 8)
 
-/* The words of the two messages below are bubblewrap's: its test suite
- * and callers match them. */
-static int read_bpf(int fd, struct sbx_bpf *out, struct sbx_error *e)
+static int read_bpf(const struct plan *p, int fd, const char *option, struct sbx_bpf *out,
+                    struct sbx_error *e)
 {
-  unsigned char *buf = xmalloc(BPF_MAX_BYTES + 1);
+  _cleanup_free_ unsigned char *buf = xmalloc(BPF_MAX_BYTES + 1);
   size_t n = 0;
   ssize_t r;
+  int err = 0;
 
   while (n <= BPF_MAX_BYTES && (r = read(fd, buf + n, BPF_MAX_BYTES + 1 - n)) != 0) {
     if (r < 0 && errno == EINTR)
       continue;
     if (r < 0) {
-      free(buf);
-      return sbx_fail(e, errno, "Can't read seccomp data");
+      err = errno;
+      break;
     }
     n += (size_t)r;
   }
   close(fd);
-  *out = (struct sbx_bpf){ buf, n };
-  if (n % 8 != 0)
+  if (err && bwrap_words(p))
+    return sbx_fail(e, err, "Can't read seccomp data");
+  if (err)
+    return sbx_fail(e, err, "--%s %d: read", option, fd);
+  if (n % 8 != 0 && bwrap_words(p))
     return sbx_fail(e, 0, "Invalid seccomp data, must be multiple of 8");
+  if (n % 8 != 0)
+    return sbx_fail(e, 0, "--%s %d: invalid seccomp data, must be a multiple of 8 bytes",
+                    option, fd);
+  *out = (struct sbx_bpf){ steal_ptr(&buf), n };
   return 0;
 }
 
@@ -449,7 +468,7 @@ static int read_seccomp_programs(struct plan *p, struct sbx_error *e)
     p->seccomp[p->n_seccomp++] = f;
   first = p->n_seccomp;
   for (size_t i = 0; i < p->n_seccomp_fds; i++) {
-    if (read_bpf(p->seccomp_fds[i], &p->seccomp[p->n_seccomp], e) < 0)
+    if (read_bpf(p, p->seccomp_fds[i], option, &p->seccomp[p->n_seccomp], e) < 0)
       return -1;
     p->n_seccomp++;
   }
@@ -462,7 +481,7 @@ static int read_seccomp_programs(struct plan *p, struct sbx_error *e)
 int plan_check(struct plan *p, struct sbx_error *e)
 {
   for (size_t i = 0; i < p->n_ops; i++) {
-    if (check_path_length(&p->ops[i], e) < 0 || check_source(&p->ops[i], e) < 0)
+    if (check_path_length(&p->ops[i], e) < 0 || check_source(p, &p->ops[i], e) < 0)
       return -1;
   }
   if (check_status_fds(p, e) < 0)

@@ -388,9 +388,12 @@ os.execvp(sys.argv[2], sys.argv[2:])' "$FIX/persist/data" "${TARGET[@]}" --ro-bi
 
 # pid 1's magic links: /proc/1/cwd and /proc/1/root of the reaper (which
 # ran setup, and would be a way back to the host if it kept a host
-# directory), its fds, environment and mapped files.  The reaper must not
-# be dumpable, so that all of them are refused.  (security.bats checks
-# ptrace and /proc/1/mem with the probe; priv/ptrace-reaper goes further.)
+# directory), its fds, environment and mapped files, all refused, both
+# with a non-dumpable reaper (the default) and with the guarded dumpable
+# one that a caller asking for its pid gets (--info-fd, see reaper_guard
+# in src/child.c), also when the command has the capabilities the guard
+# relies on.  (security.bats checks ptrace and /proc/1/mem with the probe;
+# priv/ptrace-reaper goes further.)
 @test "fs/proc1-magic-links: /proc/1/{cwd,root,fd,environ,map_files} of the reaper" {
 	run tgt -- "$A" proc-magic 1
 	ran_ok
@@ -399,6 +402,30 @@ os.execvp(sys.argv[2], sys.argv[2:])' "$FIX/persist/data" "${TARGET[@]}" --ro-bi
 		readlink-fd/2 open-fd/2
 	blocked "/proc/1/environ readable" refused environ
 	blocked "/proc/1/map_files readable" refused map_files
+	local extra
+	for extra in "--info-fd 9" "--info-fd 9 --cap-add CAP_SYS_PTRACE" "--json-status-fd 9"; do
+		is_bwrap && [[ $extra == *--cap-add* ]] && continue # bubblewrap keeps caps of --cap-add for pid 1 too
+		# shellcheck disable=SC2086 # a list of options
+		run tgt $extra -- "$A" proc-magic 1 9>/dev/null
+		ran_ok
+		blocked "$extra: /proc/1/cwd or root readable" refused readlink-cwd open-cwd readlink-root open-root
+		blocked "$extra: /proc/1/fd readable" refused readlink-fd/0 open-fd/0 readlink-fd/1 open-fd/1
+		blocked "$extra: /proc/1/environ readable" refused environ
+		blocked "$extra: /proc/1/mem opened" refused mem
+		blocked "$extra: fds of pid 1 copied with pidfd_getfd" test "$(value pidfd_getfd)" = none
+	done
+}
+
+# pid 1's tunables in /proc/1 belong to its owner once it is dumpable:
+# oom_score_adj, autogroup (shared with the caller's session: renicing it
+# slows the caller's shell down), coredump_filter, clear_refs, sched.  The
+# default reaper is not dumpable, so none of them can be written.
+@test "fs/proc1-tunables: writing pid 1's oom_score_adj, autogroup, coredump_filter, clear_refs, sched" {
+	run tgt -- /bin/sh -c 'for f in oom_score_adj:1000 autogroup:19 coredump_filter:0x3f clear_refs:1 sched:0; do
+			if echo "${f#*:}" 2>/dev/null >"/proc/1/${f%%:*}"; then echo "${f%%:*}=OK"; else echo "${f%%:*}=refused"; fi
+		done'
+	ran_ok
+	blocked "pid 1's tunables written" refused oom_score_adj autogroup coredump_filter clear_refs sched
 }
 
 # Mount propagation to the host: while a sandbox with binds, a tmpfs

@@ -201,9 +201,8 @@ caps_all_zero() {
 
 # From the host, every process of the sandbox (launcher, reaper,
 # command) must run as the caller's uid and gid in all four slots and
-# hold no capability (effective, permitted, inheritable, ambient), but
-# for the reaper's guard (below): a launcher that kept privileges for
-# setup would show here.
+# hold no capability (effective, permitted, inheritable, ambient): a
+# launcher that kept privileges for setup would show here.
 @test "priv/host-credentials: /proc/PID/status of launcher, reaper and command, from the host" {
 	local marker pids=() p all key v uid gid
 	marker=$(unique_marker)
@@ -228,13 +227,6 @@ caps_all_zero() {
 		blocked "pid $p runs as gid '$v'" test "$v" = "$gid $gid $gid $gid"
 		for key in CapInh CapPrm CapEff CapAmb; do
 			v=$(awk -v k="$key:" '$1 == k { print $2 }' /proc/$p/status)
-			# The reaper (the launcher's child) may hold CAP_SYS_PTRACE
-			# in its permitted set, over the sandbox's user namespace
-			# only, and never effective: it keeps the command from
-			# ptracing it (reaper_guard in src/child.c).
-			if [[ $key == CapPrm && $p == "${pids[1]}" && $v == 0000000000080000 ]]; then
-				continue
-			fi
 			blocked "pid $p has $key $v" test "$v" = 0000000000000000
 		done
 	done

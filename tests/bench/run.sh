@@ -415,7 +415,8 @@ if [ "$have_bwrap" = 1 ] && command -v flatpak >/dev/null; then
 	cp "$here/../clients/clients_helpers.bash" "$work/clients/"
 	chmod -R a+rX "$work/bench" "$work/clients"
 	flatpak_row=$(runuser -u "$user" -- env -i PATH=/usr/bin:/bin HOME=/ BENCH_BWRAP="$bwrap" \
-		bash "$work/bench/flatpak.sh" "$sbx" "$rounds_flatpak") || flatpak_row=
+		bash "$work/bench/flatpak.sh" "$sbx" "$rounds_flatpak" 2>"$work/flatpak.err") ||
+		{ log "flatpak case failed: $(tail -n 3 "$work/flatpak.err" | tr '\n' ' ')"; flatpak_row=; }
 fi
 
 mkdir -p "$(dirname "$results")" "$(dirname "$plot")"

@@ -1128,7 +1128,7 @@ except OSError:
 	run --separate-stderr bounded "$F/sandbox" --ro-bind /usr /usr --ro-bind "$F" "$F" \
 		/proc/self/exe --no-such-option
 	assert_status 125
-	[[ $stderr == "sandbox: "* ]] || { show_run; false; }
+	[[ $stderr == "sandbox: "*"--no-such-option"* && ${#stderr_lines[@]} -eq 1 ]] || { show_run; false; }
 }
 
 # A program that makes its own user namespace inside the sandbox: the
