@@ -26,16 +26,20 @@ static int refuse_privileged_install(struct sbx_error *e)
   return 0;
 }
 
+static const char *basename_of(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
 /* The kernel appends " (deleted)" to /proc/self/exe of a program that
  * was replaced or removed since it started (an upgrade, say). */
 static bool named_bwrap(const char *path)
 {
   static const char deleted[] = " (deleted)";
-  const char *base = strrchr(path, '/');
-  size_t n;
+  const char *base = basename_of(path);
+  size_t n = strlen(base);
 
-  base = base ? base + 1 : path;
-  n = strlen(base);
   if (n > sizeof deleted - 1 && strcmp(base + n - (sizeof deleted - 1), deleted) == 0)
     n -= sizeof deleted - 1;
   return n == 5 && strncmp(base, "bwrap", 5) == 0;
@@ -58,6 +62,8 @@ static enum personality pick_personality(int *argc, char ***argv)
   }
   if (named_bwrap((*argv)[0]))
     return PERS_BWRAP;
+  if (strcmp(basename_of((*argv)[0]), "sandbox") == 0)
+    return PERS_SANDBOX; /* the usual launch: no system call to decide */
   n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0)
     return PERS_SANDBOX;

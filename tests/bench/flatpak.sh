@@ -15,6 +15,7 @@
 # of the per-round ratios, as one Markdown table row:
 #   | flatpak run | OURS ms | BUBBLEWRAP ms | RATIO |
 set -eu -o pipefail
+trap 'echo "bench: flatpak.sh line $LINENO: $BASH_COMMAND failed" >&2' ERR
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ours=$1
 rounds=${2:-30}

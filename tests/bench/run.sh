@@ -416,7 +416,7 @@ if [ "$have_bwrap" = 1 ] && command -v flatpak >/dev/null; then
 	chmod -R a+rX "$work/bench" "$work/clients"
 	flatpak_row=$(runuser -u "$user" -- env -i PATH=/usr/bin:/bin HOME=/ BENCH_BWRAP="$bwrap" \
 		bash "$work/bench/flatpak.sh" "$sbx" "$rounds_flatpak" 2>"$work/flatpak.err") ||
-		{ log "flatpak case failed: $(tail -n 3 "$work/flatpak.err" | tr '\n' ' ')"; flatpak_row=; }
+		{ log "flatpak case failed (exit $?): $(tail -n 3 "$work/flatpak.err" | tr '\n' ' ')"; flatpak_row=; }
 fi
 
 mkdir -p "$(dirname "$results")" "$(dirname "$plot")"
