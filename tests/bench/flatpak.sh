@@ -27,7 +27,7 @@ for c in flatpak ostree dbus-daemon xdg-dbus-proxy; do
 done
 FIXTURES=$(mktemp -d /var/tmp/bench-flatpak.XXXXXX)
 SANDBOX_BWRAP=$ours
-trap 'teardown_flatpak_user; rm -rf "$FIXTURES"' EXIT
+trap 'set +e; teardown_flatpak_user 2>/dev/null; rm -rf "$FIXTURES"' EXIT
 # shellcheck source=../clients/clients_helpers.bash
 . "$here/../clients/clients_helpers.bash"
 
