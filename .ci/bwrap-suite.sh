@@ -39,15 +39,7 @@ top=$PWD
 bwrap_src=${1:-$top/src/sandbox}
 suite=${2:-$top/../shared/third_party/bubblewrap-tests}
 test_user=${SANDBOX_TEST_USER:-sbxtest}
-passed=0
-failed=0
-skipped=0
-
-finish() {
-	echo "$passed passed, $failed failed, $skipped skipped"
-	[ "$failed" -eq 0 ]
-	exit
-}
+. "$top/.ci/counts.sh"
 
 if [ ! -f "$suite/test-run.sh" ]; then
 	echo "# no bubblewrap test suite at $suite: nothing run"

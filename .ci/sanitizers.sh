@@ -27,15 +27,7 @@ cd "$(dirname "$0")/.."
 top=$PWD
 work=$top/build-asan
 test_user=${SANDBOX_TEST_USER:-sbxtest}
-passed=0
-failed=0
-skipped=0
-
-finish() {
-	echo "$passed passed, $failed failed, $skipped skipped"
-	[ "$failed" -eq 0 ]
-	exit
-}
+. "$top/.ci/counts.sh"
 
 as_test_user() {
 	if [ "$(id -u)" = 0 ]; then runuser -u "$test_user" -- "$@"; else "$@"; fi
