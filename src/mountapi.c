@@ -72,7 +72,8 @@ static bool is_root(const struct mount_ctx *c, int fd)
  * found again by its path. */
 static void took_root(struct mount_ctx *c, int *mnt)
 {
-  c->under_root += c->root_on_slash;
+  if (c->root_on_slash) /* the old root_fd stays below, on "/" */
+    c->under_root++;
   close(c->root_fd);
   c->root_fd = *mnt >= 0 ? steal_fd(mnt) : open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
   remember_root(c);
