@@ -29,8 +29,9 @@ work=$top/build-asan
 test_user=${SANDBOX_TEST_USER:-sbxtest}
 . "$top/.ci/counts.sh"
 
+# From "/", which the test user can enter wherever the clone lives.
 as_test_user() {
-	if [ "$(id -u)" = 0 ]; then runuser -u "$test_user" -- "$@"; else "$@"; fi
+	if [ "$(id -u)" = 0 ]; then (cd / && runuser -u "$test_user" -- "$@"); else "$@"; fi
 }
 
 if ! command -v valgrind >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -82,9 +82,11 @@ prepare_root() {
   chmod -R a+rX "$testroot"
 }
 
+# From "/": the clone may live where the test user cannot enter (under
+# /root, mode 0700), and bats returns to its starting directory.
 as_test_user() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u "$test_user" -- "$@"
+    (cd / && runuser -u "$test_user" -- "$@")
   else
     "$@"
   fi
