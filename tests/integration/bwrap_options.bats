@@ -1131,6 +1131,16 @@ except OSError:
 	[[ $stderr == "sandbox: "*"--no-such-option"* && ${#stderr_lines[@]} -eq 1 ]] || { show_run; false; }
 }
 
+# A bwrap replaced or removed while it runs (an upgrade) shows in
+# /proc/self/exe as "bwrap (deleted)": still the bwrap name.
+@test "a deleted copy named bwrap, run through an fd, is still bwrap" {
+	local F
+	F=$(fixture_dir)
+	cp "$SANDBOX_REAL" "$F/bwrap"
+	run --separate-stderr bounded bash -c 'exec 3<"$1" && rm "$1" && exec /proc/self/fd/3 --no-such-option' _ "$F/bwrap"
+	assert_bwrap_error --no-such-option
+}
+
 # A program that makes its own user namespace inside the sandbox: the
 # sandbox's process must be rooted at the top of its root, even when an op
 # mounts over "/" (a root below it counts as a chroot to the kernel).
