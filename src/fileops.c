@@ -142,11 +142,10 @@ int op_chmod(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
 int op_symlink(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
 {
   _cleanup_close_ int parent = -1;
-  _cleanup_free_ char *base = NULL;
-  char existing[PATH_MAX];
+  char base[NAME_MAX + 1], existing[PATH_MAX];
   ssize_t n;
 
-  if (path_open_parent(c, op->dest, &parent, (const char **)&base, e) < 0)
+  if (path_open_parent(c, op->dest, &parent, base, e) < 0)
     return -1;
   if (symlinkat(op->src, parent, base) == 0)
     return 0;

@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -146,5 +147,8 @@ int main(int argc, char **argv)
     sbx_error_print(&e);
     return error_status(&plan, &e);
   }
-  return status;
+  /* No exit handlers to run (nothing here registers one): skipping them
+   * spares the faults of code the launch never touched (doc/design.md). */
+  fflush(NULL);
+  _exit(status);
 }

@@ -133,7 +133,12 @@ static int fsmount_new(const char *type, const char *const *opts, unsigned attr)
     char key[64];
     const char *eq = strchr(*opts, '=');
     size_t len = eq ? (size_t)(eq - *opts) : strlen(*opts);
-    snprintf(key, sizeof key, "%.*s", (int)len, *opts);
+    if (len >= sizeof key) {
+      errno = EINVAL;
+      return -1;
+    }
+    memcpy(key, *opts, len);
+    key[len] = '\0';
     if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key,
                 eq ? eq + 1 : NULL, 0) < 0)
       return -1;

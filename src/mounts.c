@@ -124,10 +124,16 @@ static int open_sources(struct mount_ctx *c, struct sbx_error *e)
   const struct plan *p = c->plan;
   size_t n_binds = 0;
 
-  c->src_fds = xmalloc(p->n_ops * sizeof *c->src_fds);
-  c->src_cloned = xcalloc(p->n_ops, sizeof *c->src_cloned);
+  if (p->n_ops <= MOUNT_FEW_OPS) {
+    c->src_fds = c->few_fds;
+    c->src_cloned = c->few_cloned;
+  } else {
+    c->src_fds = xmalloc(p->n_ops * sizeof *c->src_fds);
+    c->src_cloned = xmalloc(p->n_ops * sizeof *c->src_cloned);
+  }
   for (size_t i = 0; i < p->n_ops; i++) {
     c->src_fds[i] = -1;
+    c->src_cloned[i] = false;
     n_binds += p->ops[i].kind == OP_BIND;
   }
   raise_fd_limit(n_binds);
@@ -199,9 +205,11 @@ static int mount_tmpfs(struct mount_ctx *c, const struct fs_op *op, int dest,
   char mode[32], size[48];
   const char *opts[3] = { mode, NULL, NULL };
 
-  snprintf(mode, sizeof mode, "mode=0%o", (op->flags & OPF_PERMS) ? op->perms : 0755);
+  strcpy(mode, "mode=0");
+  fmt_uint(mode + 6, (op->flags & OPF_PERMS) ? op->perms : 0755, 8);
   if (op->flags & OPF_SIZE) {
-    snprintf(size, sizeof size, "size=%zu", op->size);
+    strcpy(size, "size=");
+    fmt_uint(size + 5, op->size, 10);
     opts[1] = size;
   }
   return mnt_fs(c, "tmpfs", opts, ATTR_NOSUID | ATTR_NODEV, dest, e);
@@ -320,8 +328,10 @@ static void ctx_free(struct mount_ctx *c)
   for (size_t i = 0; c->src_fds && i < c->plan->n_ops; i++)
     if (c->src_fds[i] >= 0)
       close(c->src_fds[i]);
-  free(c->src_fds);
-  free(c->src_cloned);
+  if (c->src_fds != c->few_fds) {
+    free(c->src_fds);
+    free(c->src_cloned);
+  }
   mnt_free_host_table(c);
   if (c->root_fd >= 0)
     close(c->root_fd);

@@ -6,6 +6,7 @@
 
 #include "plan.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -22,6 +23,8 @@ enum {
 
 struct mount_table; /* host mount points, for the mount(2) fallback only */
 
+#define MOUNT_FEW_OPS 32
+
 struct mount_ctx {
   const struct plan *plan;
   bool classic_mount;   /* mount(2) instead of open_tree/fsmount/move_mount */
@@ -35,6 +38,10 @@ struct mount_ctx {
   ino_t root_ino;
   int *src_fds;         /* per op: the bind source, opened before any mount */
   bool *src_cloned;     /* per op: src_fds[i] is a detached clone already */
+  /* Where those live for a short plan: no heap in the child's setup, whose
+   * first use after the clone costs copy-on-write faults (doc/design.md). */
+  int few_fds[MOUNT_FEW_OPS];
+  bool few_cloned[MOUNT_FEW_OPS];
   /* Modes of what path_open creates for the current op: missing parents,
    * and the last component. */
   mode_t parent_mode, leaf_mode;
@@ -49,8 +56,8 @@ int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out,
               struct sbx_error *e);
 /* Resolves (creating) the parent of PATH and returns its fd and the last
  * component. */
-int path_open_parent(struct mount_ctx *c, const char *path, int *out, const char **base,
-                     struct sbx_error *e);
+int path_open_parent(struct mount_ctx *c, const char *path, int *out,
+                     char base[static NAME_MAX + 1], struct sbx_error *e);
 
 /* mountapi.c */
 void fd_path(int fd, char buf[static 32]);

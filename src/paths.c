@@ -35,12 +35,17 @@ static int openat2_in_root(int root, const char *path, int flags)
 }
 
 /* The walk's state: a stack of directory fds from the root down, and the
- * components still to visit (a symlink splices its target in front). */
+ * components still to visit (a symlink splices its target in front).
+ * Both live in the struct, on the stack, for the usual depth: the child's
+ * setup keeps off the heap (doc/design.md, "Launch cost"). */
+#define WALK_FEW 16
+
 struct walk {
   mode_t parent_mode, leaf_mode; /* for what the walk creates */
   int *stack;
   size_t depth, cap;
-  char *rest; /* remaining path, owned */
+  int few[WALK_FEW];
+  char rest[2 * PATH_MAX]; /* remaining path: a link target, then the rest */
   int links;
 };
 
@@ -48,8 +53,8 @@ static void walk_free(struct walk *w)
 {
   for (size_t i = 1; i <= w->depth; i++)
     close(w->stack[i]);
-  free(w->stack);
-  free(w->rest);
+  if (w->stack != w->few)
+    free(w->stack);
 }
 
 static int top(const struct walk *w)
@@ -59,6 +64,11 @@ static int top(const struct walk *w)
 
 static void push(struct walk *w, int fd)
 {
+  if (w->depth + 2 > w->cap && w->stack == w->few) {
+    w->stack = xmalloc(2 * w->cap * sizeof *w->stack);
+    memcpy(w->stack, w->few, sizeof w->few);
+    w->cap *= 2;
+  }
   xgrow(&w->stack, &w->cap, w->depth + 2, sizeof *w->stack);
   w->stack[++w->depth] = fd;
 }
@@ -89,22 +99,21 @@ static int splice_link(struct walk *w, int link_fd, struct sbx_error *e, const c
 {
   char target[PATH_MAX];
   ssize_t n = readlinkat(link_fd, "", target, sizeof target - 1);
-  char *rest;
+  size_t left = strlen(w->rest);
 
   if (n < 0)
     return sbx_fail(e, errno, "%s: readlink", path);
   target[n] = '\0';
   if (++w->links > MAX_LINKS)
     return sbx_fail(e, ELOOP, "%s", path);
+  if ((size_t)n + 1 + left >= sizeof w->rest)
+    return sbx_fail(e, ENAMETOOLONG, "%s", path);
   if (target[0] == '/')
     while (w->depth > 0)
       close(w->stack[w->depth--]);
-  rest = xmalloc((size_t)n + strlen(w->rest) + 2);
-  strcpy(rest, target);
-  strcat(rest, "/");
-  strcat(rest, w->rest);
-  free(w->rest);
-  w->rest = rest;
+  memmove(w->rest + n + 1, w->rest, left + 1);
+  memcpy(w->rest, target, (size_t)n);
+  w->rest[n] = '/';
   return 0;
 }
 
@@ -170,7 +179,7 @@ static int walk_step(struct walk *w, const char *comp, bool last, enum mk mk,
 static int walk_path(const struct mount_ctx *c, const char *path, enum mk mk, int *out,
                      struct sbx_error *e)
 {
-  struct walk w = { .parent_mode = c->parent_mode, .leaf_mode = c->leaf_mode };
+  struct walk w; /* not zeroed: its buffers are filled as they are used */
   int root = c->root_fd;
   char comp[NAME_MAX + 1];
   bool last = true;
@@ -179,9 +188,14 @@ static int walk_path(const struct mount_ctx *c, const char *path, enum mk mk, in
   if (strlen(path) >= PATH_MAX)
     return sbx_fail(e, ENAMETOOLONG, "%.40s...", path);
   /* stack[0] is the root (borrowed, never closed); depth 0 = at the root. */
-  xgrow(&w.stack, &w.cap, 1, sizeof *w.stack);
+  w.parent_mode = c->parent_mode;
+  w.leaf_mode = c->leaf_mode;
+  w.depth = 0;
+  w.links = 0;
+  w.stack = w.few;
+  w.cap = WALK_FEW;
   w.stack[0] = root;
-  w.rest = xstrdup(path);
+  strcpy(w.rest, path);
   while (r == 0) {
     size_t len = strcspn(w.rest + strspn(w.rest, "/"), "/");
     if (len > NAME_MAX) {
@@ -272,31 +286,29 @@ int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out, struc
   return walk_path(c, path, mk, out, e);
 }
 
-int path_open_parent(struct mount_ctx *c, const char *path, int *out, const char **base,
-                     struct sbx_error *e)
+int path_open_parent(struct mount_ctx *c, const char *path, int *out,
+                     char base[static NAME_MAX + 1], struct sbx_error *e)
 {
-  const char *end = path + strlen(path);
-  char *parent;
+  char parent[PATH_MAX];
+  size_t end = strlen(path), start;
+  mode_t leaf = c->leaf_mode;
   int r;
 
-  while (end > path && end[-1] == '/')
+  while (end > 0 && path[end - 1] == '/')
     end--;
-  const char *slash = end;
-  while (slash > path && slash[-1] != '/')
-    slash--;
-  if (slash == end)
+  start = end;
+  while (start > 0 && path[start - 1] != '/')
+    start--;
+  if (start == end)
     return sbx_fail(e, EINVAL, "%s: no file name", path);
-  parent = xmalloc((size_t)(slash - path) + 2);
-  memcpy(parent, path, (size_t)(slash - path));
-  parent[slash - path] = '\0';
-  mode_t leaf = c->leaf_mode;
+  if (end - start > NAME_MAX || start >= sizeof parent)
+    return sbx_fail(e, ENAMETOOLONG, "%s", path);
+  memcpy(base, path + start, end - start);
+  base[end - start] = '\0';
+  memcpy(parent, path, start);
+  parent[start] = '\0';
   c->leaf_mode = c->parent_mode;
-  r = path_open(c, parent[0] ? parent : "/", MK_DIR, out, e);
+  r = path_open(c, start ? parent : "/", MK_DIR, out, e);
   c->leaf_mode = leaf;
-  free(parent);
-  /* base points into path; a trailing slash is cut by the caller's use of
-   * the length, so copy it out for them. */
-  *base = xstrdup(slash);
-  ((char *)*base)[end - slash] = '\0';
   return r;
 }

@@ -22,13 +22,21 @@ static int write_map(int dir, const char *file, const char *text, struct sbx_err
 }
 
 /* One id each way: inside <- outside.  `proc` is a /proc directory fd. */
+static void map_line(char line[static 64], unsigned in, unsigned out)
+{
+  char *p = fmt_uint(line, in, 10);
+  *p++ = ' ';
+  p = fmt_uint(p, out, 10);
+  strcpy(p, " 1\n");
+}
+
 static int write_maps_at(int proc, uid_t in_uid, uid_t out_uid, gid_t in_gid, gid_t out_gid,
                          struct sbx_error *e)
 {
   char line[64];
   int r;
 
-  snprintf(line, sizeof line, "%u %u 1\n", (unsigned)in_uid, (unsigned)out_uid);
+  map_line(line, in_uid, out_uid);
   if (write_map(proc, "self/uid_map", line, e) < 0)
     return -1;
   /* Required before an unprivileged gid_map write; also stops setgroups()
@@ -36,7 +44,7 @@ static int write_maps_at(int proc, uid_t in_uid, uid_t out_uid, gid_t in_gid, gi
   r = write_file_at(proc, "self/setgroups", "deny");
   if (r < 0 && r != -ENOENT)
     return sbx_fail(e, -r, "write /proc/self/setgroups");
-  snprintf(line, sizeof line, "%u %u 1\n", (unsigned)in_gid, (unsigned)out_gid);
+  map_line(line, in_gid, out_gid);
   return write_map(proc, "self/gid_map", line, e);
 }
 

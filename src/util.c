@@ -214,6 +214,19 @@ int write_file_at(int dirfd, const char *path, const char *text)
   return 0;
 }
 
+char *fmt_uint(char *p, uint64_t v, unsigned base)
+{
+  char digits[24];
+  size_t n = 0;
+  do
+    digits[n++] = (char)('0' + v % base);
+  while ((v /= base) != 0);
+  while (n > 0)
+    *p++ = digits[--n];
+  *p = '\0';
+  return p;
+}
+
 uint64_t now_us(void)
 {
   struct timespec ts;

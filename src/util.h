@@ -64,5 +64,9 @@ int write_file_at(int dirfd, const char *path, const char *text);
 
 /* Monotonic time in microseconds, for -v step timings. */
 uint64_t now_us(void);
+/* Writes v in the given base (8 or 10) at p, NUL-terminated; returns the
+ * end.  For the child's setup, where stdio's formatting would fault in
+ * pages the launcher never touched (doc/design.md, "Launch cost"). */
+char *fmt_uint(char *p, uint64_t v, unsigned base);
 
 #endif
