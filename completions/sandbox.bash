@@ -17,7 +17,7 @@ _sandbox_options='
 --userns --userns2 --pidns --disable-userns --assert-userns-disabled
 --uid --gid --hostname --cap-add --cap-drop --seccomp-profile
 --seccomp-export --seccomp --add-seccomp-fd --exec-label --file-label
---chdir --setenv --unsetenv --clearenv --argv0 --pass-fd --new-session
+--chdir --setenv --unsetenv --clearenv --argv0 --pass-fd --new-session --share-terminal
 --die-with-parent --as-pid-1 --lock-file --sync-fd --block-fd
 --userns-block-fd --info-fd --json-status-fd --args
 -v --verbose --level-prefix --help --version

@@ -28,7 +28,7 @@ enum {
   K_UNSHARE_UTS, K_UNSHARE_CGROUP, K_UNSHARE_CGROUP_TRY, K_UNSHARE_ALL,
   K_SHARE_NET, K_SHARE_PID, K_SHARE_IPC, K_SHARE_UTS, K_SHARE_CGROUP,
   K_USERNS, K_USERNS2, K_PIDNS, K_DISABLE_USERNS, K_ASSERT_USERNS_DISABLED,
-  K_BARE, K_DIE_WITH_PARENT, K_NEW_SESSION, K_AS_PID_1, K_PASS_FD, K_LOCK_FILE,
+  K_BARE, K_DIE_WITH_PARENT, K_NEW_SESSION, K_SHARE_TERMINAL, K_AS_PID_1, K_PASS_FD, K_LOCK_FILE,
   K_SYNC_FD, K_BLOCK_FD, K_USERNS_BLOCK_FD, K_INFO_FD, K_JSON_STATUS_FD, K_ARGS,
   K_CAP_ADD, K_CAP_DROP, K_SECCOMP, K_ADD_SECCOMP_FD, K_SECCOMP_PROFILE, K_SECCOMP_EXPORT,
   K_EXEC_LABEL, K_FILE_LABEL, K_LEVEL_PREFIX, K_HELP, K_VERSION,
@@ -112,6 +112,8 @@ static const struct argp_option options[] = {
   OPT("argv0", K_ARGV0, "VALUE", "argv[0] of the command"),
   OPT("pass-fd", K_PASS_FD, "FD", "Keep inherited FD open for the command"),
   OPT("new-session", K_NEW_SESSION, NULL, "Run the command in a new session"),
+  OPT("share-terminal", K_SHARE_TERMINAL, NULL,
+      "Give the command the caller's terminal, not a pty of its own"),
   OPT("die-with-parent", K_DIE_WITH_PARENT, NULL, "Kill the sandbox when the caller dies"),
   OPT("as-pid-1", K_AS_PID_1, NULL, "Run the command as pid 1, with no reaper"),
   OPT("lock-file", K_LOCK_FILE, "DEST", "Hold a read lock on DEST while the sandbox runs"),
@@ -524,6 +526,7 @@ static int parse_process_key(struct argp_state *st, int key, const char *arg)
     plan_add_pass_fd(p, fd);
     return 0;
   case K_NEW_SESSION: p->new_session = true; return 0;
+  case K_SHARE_TERMINAL: p->share_terminal = true; return 0;
   case K_DIE_WITH_PARENT: p->die_with_parent = true; return 0;
   case K_AS_PID_1: p->as_pid_1 = true; return 0;
   case K_LOCK_FILE: plan_add_lock_file(p, arg); return 0;

@@ -4,6 +4,7 @@
 
 
 #include "error.h"
+#include "pty.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "util.h"
@@ -41,6 +42,20 @@ static void apply_env(const struct plan *p)
   }
 }
 
+/* PWD=cwd without the heap: setenv() would malloc, and the heap's first
+ * use in this vforked process costs copy-on-write faults (doc/design.md,
+ * launch cost).  The string must outlive this frame, until the exec. */
+static void set_pwd(const char *cwd)
+{
+  static char entry[sizeof "PWD=" + PATH_MAX];
+  const char *old = getenv("PWD");
+
+  if (old && strcmp(old, cwd) == 0)
+    return;
+  strcpy(stpcpy(entry, "PWD="), cwd);
+  putenv(entry);
+}
+
 /* --chdir, else the caller's directory if the sandbox has it, else $HOME,
  * else /.  PWD always says where the command starts. */
 static int enter_workdir(const struct plan *p, const char *old_cwd, struct sbx_error *e)
@@ -61,7 +76,7 @@ static int enter_workdir(const struct plan *p, const char *old_cwd, struct sbx_e
       return sbx_fail(e, errno, "chdir /");
   }
   if (getcwd(cwd, sizeof cwd))
-    setenv("PWD", cwd, 1);
+    set_pwd(cwd);
   return 0;
 }
 
@@ -299,11 +314,15 @@ void command_exec(const struct plan *p, const struct exec_ctx *x)
   apply_env(p);
   if (p->block_fd >= 0)
     wait_block_fd(p->block_fd);
+  /* A session of its own on the sandbox's pty (pty.h), which replaces the
+   * caller's terminal on fds 0-2; --new-session is then implied. */
+  if (x->tty_slave >= 0 && pty_attach(x->tty_slave, p->tty_fds, &e) < 0)
+    command_fail(x, &e);
   /* Before chdir: no fd that is not passed on can serve as a way out. */
   close_fds(p, x);
   if (enter_workdir(p, x->old_cwd, &e) < 0)
     command_fail(x, &e);
-  if (p->new_session && setsid() < 0) {
+  if (p->new_session && x->tty_slave < 0 && setsid() < 0) {
     sbx_fail(&e, errno, "--new-session: setsid");
     command_fail(x, &e);
   }

@@ -13,6 +13,7 @@
 #include "launch.h"
 
 #include "error.h"
+#include "pty.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -54,6 +55,7 @@ struct monitor {
   int wstatus;
   bool have_error;
   struct sbx_error err;
+  struct pty_relay tty; /* the sandbox's own terminal, when it has one */
 };
 
 static void keep_error(struct monitor *m, const struct sbx_error *e)
@@ -66,25 +68,52 @@ static void keep_error(struct monitor *m, const struct sbx_error *e)
   m->have_error = true;
 }
 
-static void read_sock(struct monitor *m)
+/* recv() of one message and of the fd that comes with it, if any. */
+static ssize_t recv_msg(int sock, struct sync_msg *m, int *fd)
+{
+  struct iovec iov = { .iov_base = m, .iov_len = sizeof *m };
+  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+  struct msghdr msg = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf,
+  };
+  ssize_t n = recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+
+  *fd = -1;
+  if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+      c->cmsg_len == CMSG_LEN(sizeof(int)))
+    memcpy(fd, CMSG_DATA(c), sizeof *fd);
+  return n;
+}
+
+/* One message, if one is queued; false when none is (yet). */
+static bool read_sock(struct monitor *m)
 {
   struct sync_msg msg;
-  ssize_t n = recv(m->sock, &msg, sizeof msg, MSG_DONTWAIT);
+  int fd;
+  ssize_t n = recv_msg(m->sock, &msg, &fd);
 
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
-    return;
+    return false;
   if (n <= 0) {
     m->sock_done = true;
-    return;
+    return false;
   }
+  if (msg.kind == MSG_PTY && fd >= 0 && m->tty.master < 0 && !m->child_done) {
+    pty_relay_start(&m->tty, fd);
+    return true;
+  }
+  if (fd >= 0)
+    close(fd);
   if (n != (ssize_t)sizeof msg)
-    return;
+    return true;
   if (msg.kind == MSG_ERROR)
     keep_error(m, &msg.err);
   else if (msg.kind == MSG_STATUS) {
     m->have_status = true;
     m->status = msg.status;
   }
+  return true;
 }
 
 static void read_exec_pipe(struct monitor *m)
@@ -108,6 +137,12 @@ static void handle_signal(struct monitor *m)
 
   if (read(m->sigfd, &si, sizeof si) != (ssize_t)sizeof si)
     return;
+  /* With a pty of its own, the sandbox learns of a new size from its pty
+   * (the kernel signals its foreground job), not from a forwarded signal. */
+  if (si.ssi_signo == SIGWINCH && m->tty.master >= 0) {
+    pty_relay_winch(&m->tty);
+    return;
+  }
   if (si.ssi_signo != SIGCHLD) {
     kill(m->child, (int)si.ssi_signo);
     return;
@@ -116,34 +151,51 @@ static void handle_signal(struct monitor *m)
     m->child_done = true;
 }
 
-/* Done when the child is gone and both channels are drained, or, in the
- * bwrap personality, as soon as the reaper reports the command's status. */
+/* Only what must be heard while the sandbox runs wakes the launcher: the
+ * signals, in the bwrap personality the reaper's report that the command
+ * has exited, and with a terminal of its own the pty's master, then the
+ * bytes to relay.  Everything else (a setup error, the exec pipe) is
+ * queued in its channel and read once the child is gone: each wakeup of
+ * a sleeping launcher costs a context switch, and this loop is on the
+ * launch path of every sandbox. */
+static bool wants_report(const struct monitor *m)
+{
+  if (m->sock_done)
+    return false;
+  return m->plan->pers == PERS_BWRAP || (m->plan->tty_fds && m->tty.master < 0);
+}
+
 static bool finished(const struct monitor *m)
 {
-  if (m->have_status || (m->have_error && m->child_done))
-    return true;
-  return m->child_done && m->sock_done && (m->exec_done || m->exec_failed);
+  return m->have_status || m->child_done;
 }
 
 static void monitor_loop(struct monitor *m)
 {
   while (!finished(m)) {
-    struct pollfd pfd[3] = {
+    struct pollfd pfd[4] = {
       { .fd = m->sigfd, .events = POLLIN },
-      { .fd = m->sock_done ? -1 : m->sock, .events = POLLIN },
-      { .fd = m->exec_done || m->exec_failed ? -1 : m->exec_fd, .events = POLLIN },
+      { .fd = wants_report(m) ? m->sock : -1, .events = POLLIN },
     };
-    /* With the child gone nobody holds the other ends: poll() returns at
-     * once, so this does not spin for long. */
-    if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+    size_t n_tty = pty_relay_poll(&m->tty, pfd + 2);
+    if (poll(pfd, 2 + n_tty, -1) < 0 && errno != EINTR)
       break;
     if (pfd[1].revents)
       read_sock(m);
-    if (pfd[2].revents)
-      read_exec_pipe(m);
+    pty_relay_handle(&m->tty, pfd + 2, n_tty);
     if (pfd[0].revents)
       handle_signal(m);
   }
+}
+
+/* The child is gone, or the reaper has reported: nobody writes to the
+ * channels any more, so these reads cannot block. */
+static void drain_channels(struct monitor *m)
+{
+  while (!m->have_error && read_sock(m))
+    ;
+  if (!m->exec_done && !m->exec_failed)
+    read_exec_pipe(m);
 }
 
 /* Die with the caller: armed first, then checked, so there is no moment
@@ -224,10 +276,7 @@ static int result(struct monitor *m, struct sbx_error *e)
 {
   int status;
 
-  /* The command is gone, so its end of the exec pipe is closed: this
-   * read cannot block, and says whether the exec succeeded. */
-  if (!m->exec_done && !m->exec_failed)
-    read_exec_pipe(m);
+  drain_channels(m);
   if (m->have_error) {
     *e = m->err;
     return -1;
@@ -258,6 +307,7 @@ int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
     guard_caller(caller);
   if (join_namespaces(p, e) < 0 || open_channels(&m, &a, e) < 0)
     return -1;
+  pty_relay_init(&m.tty, p->tty_fds);
   m.child = spawn_child(p, &a, e);
   close(a.sock);
   close(a.exec_fd);
@@ -267,5 +317,7 @@ int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
   if (plan_child_waits(p))
     release_child(&m);
   monitor_loop(&m);
+  /* The caller's terminal is back as it was before any error is shown. */
+  pty_relay_finish(&m.tty);
   return result(&m, e);
 }

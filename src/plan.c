@@ -4,6 +4,7 @@
 
 #include "caps.h"
 #include "error.h"
+#include "pty.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -234,6 +235,8 @@ static void sandbox_defaults(struct plan *p)
     p->seccomp_profile = "default";
   if (!p->bare)
     add_implicit_ops(p);
+  if (!p->share_terminal)
+    p->tty_fds = pty_caller_fds();
 }
 
 /* bubblewrap: a mount namespace, plus a user namespace for an

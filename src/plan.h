@@ -139,6 +139,8 @@ struct plan {
   bool bare;
   bool die_with_parent;
   bool new_session;
+  bool share_terminal; /* --share-terminal: the caller's terminal, not a pty */
+  unsigned tty_fds;    /* fds 0-2 that get the sandbox's pty (pty.h); 0: none */
   bool as_pid_1;
   bool verbose;
   bool classic_mounts; /* force the mount(2) / path-walk fallback */

@@ -15,7 +15,7 @@
  * personality the reaper sends MSG_STATUS when the command exits, since
  * the sandbox may outlive it there; the launcher sends MSG_GO after
  * --userns-block-fd. */
-enum msg_kind { MSG_ERROR = 1, MSG_STATUS, MSG_GO };
+enum msg_kind { MSG_ERROR = 1, MSG_STATUS, MSG_GO, MSG_PTY };
 struct sync_msg {
   int kind;
   int status;
@@ -43,6 +43,7 @@ struct exec_ctx {
   const char *old_cwd;  /* the caller's directory, tried as the start dir */
   mode_t umask;         /* setup runs with umask 0 */
   struct rlimit nofile; /* setup may raise the fd limit */
+  int tty_slave;        /* the sandbox's own terminal, or -1 (pty.h) */
 };
 
 /* child.c: runs in the cloned child; never returns. */
