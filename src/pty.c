@@ -31,7 +31,12 @@ unsigned pty_caller_fds(void)
   struct stat in, st;
   unsigned fds = 1;
 
-  if (!isatty(STDIN_FILENO) || fstat(STDIN_FILENO, &in) < 0)
+  if (!isatty(STDIN_FILENO))
+    return 0;
+  /* Started in the background (`sandbox ... &`), the launcher may not
+   * take the terminal into raw mode under the shell in the foreground:
+   * the command shares the terminal then, as it did before. */
+  if (tcgetpgrp(STDIN_FILENO) != getpgrp() || fstat(STDIN_FILENO, &in) < 0)
     return 0;
   for (int fd = 1; fd <= 2; fd++)
     if (isatty(fd) && fstat(fd, &st) == 0 && st.st_rdev == in.st_rdev)

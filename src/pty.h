@@ -20,7 +20,7 @@
 #include <termios.h>
 
 /* Which of fds 0-2 are the caller's terminal (bit N for fd N), when stdin
- * is one; 0 when it is not. */
+ * is one and the launcher is in its foreground; 0 otherwise. */
 unsigned pty_caller_fds(void);
 
 /* child.c: a new pty on the devpts at /dev/pts of the current root, its

@@ -36,8 +36,9 @@ rounds_hostmnt=200    # 0 and 1000 extra host mounts
 rounds_pair=20        # batches of 200 launches, two at a time
 rounds_mem=5          # memory samples per launcher
 rounds_flatpak=20     # `flatpak run` with each bwrap (tests/bench/flatpak.sh)
+rounds_tty=100        # launches in a pty, own pty or not (tests/bench/terminal.py)
 if [ "$quick" = 1 ]; then
-	rounds_small=20 rounds_1000=3 rounds_hostmnt=20 rounds_pair=2 rounds_mem=2 rounds_flatpak=2
+	rounds_small=20 rounds_1000=3 rounds_hostmnt=20 rounds_pair=2 rounds_mem=2 rounds_flatpak=2 rounds_tty=10
 fi
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -419,6 +420,21 @@ if [ "$have_bwrap" = 1 ] && command -v flatpak >/dev/null; then
 		{ log "flatpak case failed (exit $?): $(tail -n 3 "$work/flatpak.err" | tr '\n' ' ')"; flatpak_row=; }
 fi
 
+# The sandbox's own terminal: the launch with a pty on stdin, and the
+# relay's throughput against script(1)'s, on a 100 MB file of text lines.
+tty_rows=
+if command -v python3 >/dev/null && command -v script >/dev/null; then
+	log "terminal, $rounds_tty rounds"
+	mkdir -p "$work/bench"
+	cp "$here/terminal.py" "$work/bench/"
+	head -c 75000000 /dev/urandom | base64 -w 99 >"$work/bench/lines.txt"
+	chmod -R a+rX "$work/bench"
+	tty_rows=$(runuser -u "$user" -- env -i PATH=/usr/bin:/bin HOME=/ \
+		python3 "$work/bench/terminal.py" "$sbx" "$work/bench/lines.txt" "$rounds_tty" \
+		2>"$work/tty.err") ||
+		{ log "terminal case failed (exit $?): $(tail -n 3 "$work/tty.err" | tr '\n' ' ')"; tty_rows=; }
+fi
+
 mkdir -p "$(dirname "$results")" "$(dirname "$plot")"
 results=$(cd "$(dirname "$results")" && pwd)/$(basename "$results")
 plot=$(cd "$(dirname "$plot")" && pwd)/$(basename "$plot")
@@ -492,6 +508,20 @@ plot_ref=$plot
 		echo "| case | with sandbox's bwrap | with bubblewrap | paired ratio |"
 		echo "| --- | --- | --- | --- |"
 		echo "$flatpak_row"
+	fi
+	if [ -n "$tty_rows" ]; then
+		echo
+		echo "## The sandbox's own terminal"
+		echo
+		echo "tests/bench/terminal.py: each command runs on a new pty that the" \
+			"script reads as fast as it can; times include the script's fork" \
+			"(a Python process), so the difference is the figure to read." \
+			"Launches of \`sandbox --ro-bind /usr /usr -- /bin/true\` alternate" \
+			"with and without --share-terminal; throughput is \`cat\` of the" \
+			"file through the sandbox's relay, through script(1), and straight" \
+			"on the pty."
+		echo
+		echo "$tty_rows"
 	fi
 	echo
 	echo "## Extra \`--ro-bind /usr /mN\`"

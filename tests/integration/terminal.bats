@@ -71,6 +71,13 @@ assert_terminal_restored() {
 	assert_line fd2=caller
 }
 
+@test "terminal: started in the background, the command shares the terminal and runs" {
+	drive run bash -c 'set -m; "$@" & wait $!' bash "${SBX[@]}" -- sh -c 'echo name=$(tty)'
+	assert_line status=0
+	assert_output_contains inside_name=/dev/
+	refute_line inside_name=/dev/pts/0
+}
+
 @test "terminal: without a terminal on stdin, nothing changes" {
 	run sbx sh -c 'tty; ls /dev/pts | grep -vc ptmx' </dev/null
 	assert_line "not a tty"
