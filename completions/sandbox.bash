@@ -19,7 +19,7 @@ _sandbox_options='
 --seccomp-export --seccomp --add-seccomp-fd --exec-label --file-label
 --chdir --setenv --unsetenv --clearenv --argv0 --pass-fd --new-session --share-terminal
 --die-with-parent --as-pid-1 --lock-file --sync-fd --block-fd
---userns-block-fd --info-fd --json-status-fd --args
+--userns-block-fd --info-fd --json-status-fd --args --rlimit
 -v --verbose --level-prefix --help --version
 '
 
@@ -36,9 +36,13 @@ CAP_WAKE_ALARM'
 
 _sandbox_profiles='default devel none'
 
+# The resource names of --rlimit NAME=SOFT[:HARD].
+_sandbox_rlimits='as core cpu data fsize locks memlock msgqueue nice nofile nproc rss
+rtprio rttime sigpending stack'
+
 # _sandbox_opt_args OPTION: the kinds of the values OPTION takes, one word
 # per value: path (a file or directory), dir, fd, octal, cap, profile, var,
-# word (anything; nothing to suggest).  Nothing for a flag.
+# rlimit (NAME= of --rlimit), word (anything; nothing to suggest).  Nothing for a flag.
 _sandbox_opt_args()
 {
 	case $1 in
@@ -64,6 +68,7 @@ _sandbox_opt_args()
 	--seccomp-profile | --seccomp-export) echo profile ;;
 	--setenv) echo var word ;;
 	--unsetenv) echo var ;;
+	--rlimit) echo rlimit ;;
 	esac
 }
 
@@ -103,6 +108,10 @@ _sandbox_value()
 		mapfile -t COMPREPLY < <(compgen -e -- "$cur") ;;
 	compat)
 		mapfile -t COMPREPLY < <(compgen -W bwrap -- "$cur") ;;
+	rlimit)
+		# NAME=, then the value is typed.
+		compopt -o nospace 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -W "$_sandbox_rlimits" -S = -- "$cur") ;;
 	*)
 		COMPREPLY=() ;;
 	esac

@@ -31,7 +31,14 @@ function __sandbox_opt_args
             echo var word
         case --unsetenv
             echo var
+        case --rlimit
+            echo rlimit
     end
+end
+
+# The resource names of --rlimit NAME=SOFT[:HARD], each with its "=".
+function __sandbox_rlimits
+    printf '%s=\n' as core cpu data fsize locks memlock msgqueue nice nofile nproc rss rtprio rttime sigpending stack
 end
 
 # Capability names, as --cap-add and --cap-drop take them.
@@ -110,6 +117,8 @@ function __sandbox_inline_values
             set values (set -xn)
         case compat
             set values bwrap
+        case rlimit
+            set values (__sandbox_rlimits)
     end
     printf '%s\n' $opt=$values
 end
@@ -166,6 +175,7 @@ complete -c sandbox -n '__sandbox_want octal' -x -a '0755 0700 0644 0600 0555 04
 complete -c sandbox -n '__sandbox_want cap' -x -a '(__sandbox_caps)'
 complete -c sandbox -n '__sandbox_want profile' -F -a 'default devel none' -d 'built-in profile'
 complete -c sandbox -n '__sandbox_want var' -x -a '(set -xn)'
+complete -c sandbox -n '__sandbox_want rlimit' -x -a '(__sandbox_rlimits)' -d 'resource limit'
 complete -c sandbox -n '__sandbox_want word' -x
 complete -c sandbox -n '__sandbox_want inline' -x -a '(__sandbox_inline_values)'
 
@@ -248,6 +258,7 @@ complete -c sandbox -n '__sandbox_want option' -l userns-block-fd -d 'Wait for a
 complete -c sandbox -n '__sandbox_want option' -l info-fd -d 'Write JSON about the sandbox to FD'
 complete -c sandbox -n '__sandbox_want option' -l json-status-fd -d 'Write JSON status lines to FD'
 complete -c sandbox -n '__sandbox_want option' -l args -d 'Read NUL-separated arguments from FD'
+complete -c sandbox -n '__sandbox_want option' -l rlimit -d 'Resource limit of the command'
 complete -c sandbox -n '__sandbox_want option' -s v -l verbose -d 'Print each setup step with its duration'
 complete -c sandbox -n '__sandbox_want option' -l level-prefix -d 'Prefix messages with <N> syslog levels'
 complete -c sandbox -n '__sandbox_want option' -l help -d 'Print this help and exit'

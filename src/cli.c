@@ -9,6 +9,7 @@
 
 #include "caps.h"
 #include "error.h"
+#include "rlimit.h"
 #include "util.h"
 
 #include <argp.h>
@@ -31,6 +32,7 @@ enum {
   K_BARE, K_DIE_WITH_PARENT, K_NEW_SESSION, K_SHARE_TERMINAL, K_AS_PID_1, K_PASS_FD, K_LOCK_FILE,
   K_SYNC_FD, K_BLOCK_FD, K_USERNS_BLOCK_FD, K_INFO_FD, K_JSON_STATUS_FD, K_ARGS,
   K_CAP_ADD, K_CAP_DROP, K_SECCOMP, K_ADD_SECCOMP_FD, K_SECCOMP_PROFILE, K_SECCOMP_EXPORT,
+  K_RLIMIT,
   K_EXEC_LABEL, K_FILE_LABEL, K_LEVEL_PREFIX, K_HELP, K_VERSION,
   K_LAST,
   K_VERBOSE = 'v',
@@ -124,6 +126,8 @@ static const struct argp_option options[] = {
   OPT("info-fd", K_INFO_FD, "FD", "Write JSON about the sandbox to FD"),
   OPT("json-status-fd", K_JSON_STATUS_FD, "FD", "Write JSON status lines to FD"),
   OPT("args", K_ARGS, "FD", "Read NUL-separated arguments from FD"),
+  OPT("rlimit", K_RLIMIT, "NAME=SOFT[:HARD]",
+      "Resource limit of the command (nofile, nproc, as, ...; see sandbox(1))"),
 
   GROUP("Diagnostics:", 5),
   OPT("verbose", K_VERBOSE, NULL, "Print each setup step with its duration"),
@@ -541,20 +545,46 @@ static int parse_process_key(struct argp_state *st, int key, const char *arg)
   return ARGP_ERR_UNKNOWN;
 }
 
+/* ---- options of the sandbox personality only -------------------------- */
+
+/* bubblewrap has none of these: the bwrap personality neither lists nor
+ * accepts them, and refuses them as unknown, as bubblewrap does. */
+static const int sandbox_only[] = { K_RLIMIT };
+
+static bool bwrap_lacks(const struct cli_state *cs, int key)
+{
+  return cs->plan->pers == PERS_BWRAP && has_key(sandbox_only, ARRAY_SIZE(sandbox_only), key);
+}
+
+static int parse_sandbox_key(struct argp_state *st, int key, const char *arg)
+{
+  struct cli_state *cs = st->input;
+
+  if (key != K_RLIMIT)
+    return ARGP_ERR_UNKNOWN;
+  return rlimit_parse(cs->plan, arg, cs->err) < 0 ? EINVAL : 0;
+}
+
 /* ---- the argp parser ------------------------------------------------- */
 
 static int handle_meta(struct argp_state *st, int key);
+static int unknown_option(struct cli_state *cs, char **argv, int argc);
 
 static int parse_option(struct argp_state *st, int key, char *arg)
 {
   static int (*const groups[])(struct argp_state *, int, const char *) = {
     parse_fs_key, parse_ns_key, parse_identity_key, parse_env_key, parse_process_key,
+    parse_sandbox_key,
   };
   struct cli_state *cs = st->input;
   int r;
 
   if (key == K_HELP || key == K_VERSION)
     return handle_meta(st, key);
+  if (bwrap_lacks(cs, key)) {
+    unknown_option(cs, st->argv, st->argc);
+    return EINVAL;
+  }
   if ((r = check_pending(st, key)))
     return r;
   if (key == K_ARGS)
@@ -594,6 +624,21 @@ static const char doc[] =
 
 static const struct argp argp = { options, parser, "[--] COMMAND [ARGS...]", doc, NULL, NULL, NULL };
 
+/* The bwrap personality's help leaves out what it refuses. */
+static void print_help(struct cli_state *cs)
+{
+  struct argp_option shown[ARRAY_SIZE(options)];
+  struct argp a = argp;
+
+  memcpy(shown, options, sizeof options);
+  for (size_t i = 0; i < ARRAY_SIZE(shown); i++)
+    if (shown[i].name && bwrap_lacks(cs, shown[i].key))
+      shown[i].flags |= OPTION_HIDDEN;
+  a.options = shown;
+  argp_help(&a, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_OK,
+            (char *)(cs->plan->pers == PERS_BWRAP ? cs->argv0 : "sandbox"));
+}
+
 /* bubblewrap's callers grep for its usage line, so the bwrap personality
  * starts its help with it. */
 static int handle_meta(struct argp_state *st, int key)
@@ -608,8 +653,7 @@ static int handle_meta(struct argp_state *st, int key)
   } else {
     if (cs->plan->pers == PERS_BWRAP)
       printf("usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n", cs->argv0);
-    argp_help(&argp, stdout, ARGP_HELP_STD_HELP & ~ARGP_HELP_EXIT_OK,
-              (char *)(cs->plan->pers == PERS_BWRAP ? cs->argv0 : "sandbox"));
+    print_help(cs);
   }
   fflush(stdout);
   cs->done = true;
@@ -627,7 +671,7 @@ static int unknown_option(struct cli_state *cs, char **argv, int argc)
   int n = 0;
 
   for (const struct argp_option *o = options; o->name || o->doc; o++) {
-    if (!o->name || strncmp(word, "--", 2) != 0)
+    if (!o->name || bwrap_lacks(cs, o->key) || strncmp(word, "--", 2) != 0)
       continue;
     if (strcmp(word + 2, o->name) == 0)
       return sbx_fail(cs->err, 0, "%s: missing argument", word);

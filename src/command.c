@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "pty.h"
+#include "rlimit.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "util.h"
@@ -327,7 +328,10 @@ void command_exec(const struct plan *p, const struct exec_ctx *x)
     command_fail(x, &e);
   }
   umask(x->umask);
+  /* The caller's fd limit back, unless --rlimit nofile replaces it. */
   setrlimit(RLIMIT_NOFILE, &x->nofile);
+  if (rlimit_apply(p, &e) < 0)
+    command_fail(x, &e);
   sigemptyset(&empty);
   sigprocmask(SIG_SETMASK, &empty, NULL);
   /* Last, so the steps above are not constrained by the filter. */

@@ -5,6 +5,7 @@
 #include "caps.h"
 #include "error.h"
 #include "pty.h"
+#include "rlimit.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -487,7 +488,7 @@ int plan_check(struct plan *p, struct sbx_error *e)
     if (check_path_length(&p->ops[i], e) < 0 || check_source(p, &p->ops[i], e) < 0)
       return -1;
   }
-  if (check_status_fds(p, e) < 0)
+  if (check_status_fds(p, e) < 0 || rlimit_resolve(p, e) < 0)
     return -1;
   resolve_try_namespaces(p);
   return read_seccomp_programs(p, e);

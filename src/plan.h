@@ -11,6 +11,7 @@
 #include "seccomp.h"
 
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 struct sbx_error;
@@ -86,6 +87,13 @@ struct env_op {
   const char *value;
 };
 
+/* --rlimit for one resource (see rlimit.c). */
+struct plan_rlimit {
+  const char *arg; /* NAME=SOFT[:HARD] as given; NULL: the caller's limits */
+  bool soft_set, hard_set;
+  struct rlimit lim; /* both halves filled in by plan_check */
+};
+
 struct plan {
   enum personality pers;
   unsigned ns_unshare; /* --unshare-* given */
@@ -144,6 +152,7 @@ struct plan {
   bool as_pid_1;
   bool verbose;
   bool classic_mounts; /* force the mount(2) / path-walk fallback */
+  struct plan_rlimit rlimits[RLIM_NLIMITS]; /* indexed by RLIMIT_* */
 
   char **argv; /* the command and its arguments, NULL-terminated */
 };
@@ -157,7 +166,8 @@ void plan_add_seccomp_fd(struct plan *p, int fd);
 
 /* Applies the personality's defaults: namespace set, implicit mounts. */
 int plan_finish(struct plan *p, struct sbx_error *e);
-/* Checks every source as the caller, before anything is created. */
+/* Checks every source and --rlimit as the caller, before anything is
+ * created. */
 int plan_check(struct plan *p, struct sbx_error *e);
 
 #endif

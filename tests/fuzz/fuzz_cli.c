@@ -84,6 +84,13 @@ static void check_plan(const struct plan *p)
     CHECK(p->pass_fds[i] >= 0);
   for (size_t i = 0; i < p->n_lock_files; i++)
     CHECK(p->lock_files[i] != NULL);
+  /* --rlimit: only the sandbox personality, and never soft above hard. */
+  for (size_t i = 0; i < RLIM_NLIMITS; i++) {
+    const struct plan_rlimit *r = &p->rlimits[i];
+    CHECK(!r->arg || p->pers == PERS_SANDBOX);
+    CHECK(!r->arg || r->soft_set || r->hard_set);
+    CHECK(!(r->soft_set && r->hard_set) || r->lim.rlim_cur <= r->lim.rlim_max);
+  }
   check_ops(p);
 }
 

@@ -375,6 +375,10 @@ setup() {
 	bw_compare_fails -- --no-such-option true
 }
 
+@test "diff: --rlimit, which bubblewrap lacks, is an unknown option" {
+	bw_compare_fails -- --rlimit nofile=10 true
+}
+
 @test "diff: a missing option argument is refused" {
 	bw_compare_fails -- --bind /usr
 }

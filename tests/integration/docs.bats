@@ -36,10 +36,11 @@ help_names() {
 	help_options | cut -d' ' -f1
 }
 
-# man_options: the option headings of the man page source, "--name METAVAR...".
+# man_options: the option headings of the man page source, "--name METAVAR..."
+# (a METAVAR may be NAME|PATH or NAME=SOFT[:HARD]).
 man_options() {
 	perl -ne '
-		next unless /^\*(?:-v\*, \*)?(--[a-z0-9][a-z0-9=-]*)\*((?: _[A-Z]+_(?:\|_[A-Z]+_)*)*)\s*$/;
+		next unless /^\*(?:-v\*, \*)?(--[a-z0-9][a-z0-9=-]*)\*((?: _[A-Z]+_(?:(?:\||=|\[:)_[A-Z]+_\]?)*)*)\s*$/;
 		my ($name, $args) = ($1, $2);
 		$args =~ s/_//g;
 		$args =~ s/^ //;
@@ -242,6 +243,33 @@ assert_reply() {
 	assert_reply echo
 	run bash_complete sandbox --setenv ""
 	assert_reply PATH
+}
+
+@test "docs: the completions offer the resource names of --rlimit, each one sandbox accepts" {
+	local names name args=()
+	names=$(bash --norc -c 'source "$1" && printf "%s\n" $_sandbox_rlimits' _ "$BASH_COMPLETION")
+	(($(wc -l <<<"$names") == 16))
+	for name in $names; do
+		args+=(--rlimit "$name=1")
+	done
+	# Options are checked in order, then --help stops the parse.
+	run --separate-stderr "$SANDBOX" "${args[@]}" --help
+	assert_success
+	assert_stderr_empty
+	run bash_complete sandbox --rlimit n
+	assert_output_equals $'nice=\nnofile=\nnproc='
+	run bash_complete sandbox --rlimit = nof
+	assert_output_equals "nofile="
+	run bash_complete sandbox --rlimit nofile = 10 --chd
+	assert_output_equals --chdir
+	# The zsh and fish lists are the same.
+	local zsh_names fish_names
+	zsh_names=$(sed -n '/^_sandbox_rlimits()/,/^}/p' "$ZSH_COMPLETION" |
+		sed -n '/names=(/,/)/p' | tr -d '()' | sed 's/names=//' | tr -s ' \n' '\n' | sed '/^$/d' | sort)
+	fish_names=$(sed -n '/^function __sandbox_rlimits/,/^end/p' "$FISH_COMPLETION" |
+		grep printf | sed "s/.*' //" | tr ' ' '\n' | sort)
+	same_lists "the zsh --rlimit names" "$(sort <<<"$names")" "$zsh_names"
+	same_lists "the fish --rlimit names" "$(sort <<<"$names")" "$fish_names"
 }
 
 @test "docs: every capability the completions offer is one sandbox accepts" {

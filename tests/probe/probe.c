@@ -78,7 +78,11 @@ usage (void)
          "  cat FILE             copy FILE to stdout\n"
          "  catch                wait for a forwarded signal, print it\n"
          "  exec-with [ign=SIG|block=SIG|dfl]... -- CMD [ARGS...]\n"
-         "  run-status -- CMD [ARGS...]   print how CMD ended\n",
+         "  run-status -- CMD [ARGS...]   print how CMD ended\n"
+         "  forkbomb MAX         fork waiting children until fork fails or MAX\n"
+         "                       run, print how many, hold them until stdin ends\n"
+         "  open-max             open /dev/null until it fails, print the count\n"
+         "  malloc BYTES         allocate BYTES, print ok or the errno name\n",
          stderr);
   exit (2);
 }
@@ -531,6 +535,63 @@ cmd_run_status (int argc, char **argv)
   return 0;
 }
 
+/* Children that wait for the sandbox to end (which kills them), with a
+ * deadline in case it never does. */
+static int
+cmd_forkbomb (const char *arg)
+{
+  long max = atol (arg), n = 0;
+  const char *how = "ok";
+  ssize_t r;
+  char c;
+
+  while (n < max)
+    {
+      pid_t pid = fork ();
+      if (pid < 0)
+        {
+          how = errname (errno);
+          break;
+        }
+      if (pid == 0)
+        {
+          sleep (120);
+          _exit (0);
+        }
+      n++;
+    }
+  printf ("forked %ld\nfork %s\n", n, how);
+  do
+    r = read (0, &c, 1);
+  while (r > 0 || (r < 0 && errno == EINTR));
+  return 0;
+}
+
+static int
+cmd_open_max (void)
+{
+  long n = 0;
+  int fd = -1, last = -1;
+
+  while ((fd = open ("/dev/null", O_RDONLY)) >= 0)
+    {
+      last = fd;
+      n++;
+    }
+  printf ("opened %ld\nlast fd %d\nopen %s\n", n, last, errname (errno));
+  return 0;
+}
+
+static int
+cmd_malloc (const char *arg)
+{
+  void *p = malloc ((size_t) strtoull (arg, NULL, 10));
+
+  printf ("malloc %s\n", p ? "ok" : errname (errno));
+  free (p);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -565,6 +626,8 @@ main (int argc, char **argv)
     return cmd_run_status (argc - 2, argv + 2);
   if (strcmp (cmd, "sleep") == 0 && argc >= 3)
     return cmd_sleep (argv[2]);
+  if (strcmp (cmd, "open-max") == 0)
+    return cmd_open_max ();
   if (argc != 3)
     usage ();
   if (strcmp (cmd, "fd-kind") == 0)
@@ -581,6 +644,10 @@ main (int argc, char **argv)
     return cmd_ls (argv[2]);
   if (strcmp (cmd, "cat") == 0)
     return cmd_cat (argv[2]);
+  if (strcmp (cmd, "forkbomb") == 0)
+    return cmd_forkbomb (argv[2]);
+  if (strcmp (cmd, "malloc") == 0)
+    return cmd_malloc (argv[2]);
   usage ();
   return 2;
 }

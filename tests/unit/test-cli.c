@@ -7,11 +7,13 @@
 #include "cli.h"
 #include "error.h"
 #include "plan.h"
+#include "rlimit.h"
 #include "util.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define ARGV(...) ((char *[]){ "sandbox", __VA_ARGS__, NULL })
@@ -334,6 +336,133 @@ static void test_args_fd(void)
      "--args splices NUL-separated words in place");
 }
 
+/* --rlimit NAME=SOFT[:HARD] into plan.rlimits[RLIMIT_*]. */
+static bool limit_is(int res, bool soft_set, rlim_t soft, bool hard_set, rlim_t hard)
+{
+  const struct plan_rlimit *r = &plan.rlimits[res];
+  return r->arg && r->soft_set == soft_set && r->hard_set == hard_set &&
+         (!soft_set || r->lim.rlim_cur == soft) && (!hard_set || r->lim.rlim_max == hard);
+}
+
+static void test_rlimit_forms(void)
+{
+  ok(PARSE("--rlimit", "nofile=100:200", "true") == CLI_RUN &&
+         limit_is(RLIMIT_NOFILE, true, 100, true, 200),
+     "nofile=100:200: soft and hard");
+  ok(PARSE("--rlimit=nproc=64", "true") == CLI_RUN && limit_is(RLIMIT_NPROC, true, 64, true, 64),
+     "nproc=64: one value sets both");
+  ok(PARSE("--rlimit", "core=unlimited", "true") == CLI_RUN &&
+         limit_is(RLIMIT_CORE, true, RLIM_INFINITY, true, RLIM_INFINITY),
+     "core=unlimited");
+  ok(PARSE("--rlimit", "fsize=0:unlimited", "true") == CLI_RUN &&
+         limit_is(RLIMIT_FSIZE, true, 0, true, RLIM_INFINITY),
+     "fsize=0:unlimited");
+  ok(PARSE("--rlimit", "stack=8192:", "true") == CLI_RUN &&
+         limit_is(RLIMIT_STACK, true, 8192, false, 0),
+     "stack=8192: sets the soft limit only");
+  ok(PARSE("--rlimit", "as=:1048576", "true") == CLI_RUN &&
+         limit_is(RLIMIT_AS, false, 0, true, 1048576),
+     "as=:1048576 sets the hard limit only");
+  ok(PARSE("--rlimit", "cpu=18446744073709551614", "true") == CLI_RUN &&
+         limit_is(RLIMIT_CPU, true, UINT64_MAX - 1, true, UINT64_MAX - 1),
+     "the largest number that is not 'unlimited'");
+  ok(PARSE("--rlimit", "nofile=10:20", "--rlimit", "nofile=:30", "true") == CLI_RUN &&
+         limit_is(RLIMIT_NOFILE, false, 0, true, 30),
+     "the last --rlimit for a name replaces the earlier one whole");
+  ok(PARSE("--rlimit", "nofile=10", "--rlimit", "nproc=20", "true") == CLI_RUN &&
+         limit_is(RLIMIT_NOFILE, true, 10, true, 10) && limit_is(RLIMIT_NPROC, true, 20, true, 20),
+     "different names add up");
+  ok(PARSE("true") == CLI_RUN && !plan.rlimits[RLIMIT_NOFILE].arg, "none by default");
+
+  static const struct { const char *name; int res; } names[] = {
+    { "as", RLIMIT_AS },         { "core", RLIMIT_CORE },         { "cpu", RLIMIT_CPU },
+    { "data", RLIMIT_DATA },     { "fsize", RLIMIT_FSIZE },       { "locks", RLIMIT_LOCKS },
+    { "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },
+    { "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC },       { "rss", RLIMIT_RSS },
+    { "rtprio", RLIMIT_RTPRIO }, { "rttime", RLIMIT_RTTIME },
+    { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+    char arg[32];
+    snprintf(arg, sizeof arg, "%s=7:9", names[i].name);
+    ok(PARSE("--rlimit", arg, "true") == CLI_RUN && limit_is(names[i].res, true, 7, true, 9),
+       "--rlimit %s", arg);
+  }
+}
+
+static void test_rlimit_errors(void)
+{
+  static const struct { const char *arg, *part; } bad[] = {
+    { "bogus=1", "'bogus'" },         { "NOFILE=1", "'NOFILE'" },
+    { "nofile", "'nofile'" },         { "", "''" },
+    { "=5", "'=5'" },                 { "nofile=", "'nofile='" },
+    { "nofile=:", "'nofile=:'" },     { "nofile=abc", "'abc'" },
+    { "nofile=-1", "'-1'" },          { "nofile=+1", "'+1'" },
+    { "nofile= 1", "' 1'" },          { "nofile=1x", "'1x'" },
+    { "nofile=0x10", "'0x10'" },      { "nofile=1:2:3", "'2:3'" },
+    { "nofile=10:5", "'nofile=10:5'" }, { "nofile=unlimited:5", "'nofile=unlimited:5'" },
+    { "nofile=18446744073709551615", "'18446744073709551615'" },
+    { "nofile=18446744073709551616", "'18446744073709551616'" },
+    { "nofile=99999999999999999999999999999999999999", "invalid value" },
+    { "nofile=infinity", "'infinity'" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+    ok(PARSE("--rlimit", (char *)bad[i].arg, "true") < 0 && strncmp(err.msg, "--rlimit: ", 10) == 0 &&
+           strstr(err.msg, bad[i].part) && !strchr(err.msg, '\n'),
+       "--rlimit '%s' refused, naming %s: %s", bad[i].arg, bad[i].part, err.msg);
+  }
+  ok(PARSE("--rlimit") < 0, "--rlimit without a value");
+  is_str(err.msg, "--rlimit: missing argument", "message names the option");
+
+  char *v[] = { "bwrap", "--rlimit", "nofile=1", "true", NULL };
+  plan_init(&plan, PERS_BWRAP);
+  ok(cli_parse(ARGC(v), v, &plan, &err) < 0, "bwrap personality: no --rlimit");
+  is_str(err.msg, "Unknown option --rlimit (see --help)", "as bubblewrap, an unknown option");
+  char *w[] = { "bwrap", "--rlimit", NULL };
+  plan_init(&plan, PERS_BWRAP);
+  ok(cli_parse(ARGC(w), w, &plan, &err) < 0 &&
+         strcmp(err.msg, "Unknown option --rlimit (see --help)") == 0,
+     "...not even a missing argument: %s", err.msg);
+}
+
+/* The one-sided forms take the other half from the caller's limits, and a
+ * hard limit is never raised. */
+static void test_rlimit_resolve(void)
+{
+  struct rlimit cur;
+  char arg[64];
+
+  getrlimit(RLIMIT_NOFILE, &cur);
+  ok(PARSE("--rlimit", "nofile=1:", "true") == CLI_RUN && rlimit_resolve(&plan, &err) == 0 &&
+         plan.rlimits[RLIMIT_NOFILE].lim.rlim_cur == 1 &&
+         plan.rlimits[RLIMIT_NOFILE].lim.rlim_max == cur.rlim_max,
+     "nofile=1: keeps the caller's hard limit");
+  snprintf(arg, sizeof arg, "nofile=:%ju", (uintmax_t)cur.rlim_cur);
+  ok(PARSE("--rlimit", arg, "true") == CLI_RUN && rlimit_resolve(&plan, &err) == 0 &&
+         plan.rlimits[RLIMIT_NOFILE].lim.rlim_cur == cur.rlim_cur &&
+         plan.rlimits[RLIMIT_NOFILE].lim.rlim_max == cur.rlim_cur,
+     "%s keeps the caller's soft limit", arg);
+  if (cur.rlim_cur == 0) {
+    skip("the soft fd limit is 0: no lower hard limit to test");
+  } else {
+    snprintf(arg, sizeof arg, "nofile=:%ju", (uintmax_t)cur.rlim_cur - 1);
+    ok(PARSE("--rlimit", arg, "true") == CLI_RUN && rlimit_resolve(&plan, &err) < 0 &&
+           strstr(err.msg, "--rlimit: the caller's soft limit") && strstr(err.msg, arg),
+       "%s below the caller's soft limit refused: %s", arg, err.msg);
+  }
+  if (cur.rlim_max == RLIM_INFINITY) {
+    skip("the hard fd limit is unlimited: nothing above it");
+  } else {
+    snprintf(arg, sizeof arg, "nofile=1:%ju", (uintmax_t)cur.rlim_max + 1);
+    ok(PARSE("--rlimit", arg, "true") == CLI_RUN && rlimit_resolve(&plan, &err) < 0 &&
+           strstr(err.msg, "hard limit") && strstr(err.msg, arg),
+       "%s above the caller's hard limit refused: %s", arg, err.msg);
+    ok(PARSE("--rlimit", "nofile=unlimited:", "true") == CLI_RUN &&
+           rlimit_resolve(&plan, &err) < 0 && strstr(err.msg, "soft limit"),
+       "a soft limit above the caller's hard one refused: %s", err.msg);
+  }
+}
+
 int main(void)
 {
   test_modifiers();
@@ -348,5 +477,8 @@ int main(void)
   test_limit();
   test_defaults();
   test_alternatives();
+  test_rlimit_forms();
+  test_rlimit_errors();
+  test_rlimit_resolve();
   return tap_done();
 }
