@@ -45,18 +45,20 @@ struct named {
 };
 #define N(x) { #x, (uint64_t)(x) },
 
+/* The default profile names it; C libraries older than the call lack it. */
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
 /* Values come from this machine's headers, so they are right for the
  * native ABI; the compat ABIs the filter also covers (i386 and x32 on
  * x86_64, arm on aarch64) use the same ioctl, clone and AF_* numbers. */
 static const struct named constants[] = {
   /* ioctl requests on terminals */
-  N(TIOCSTI) N(TIOCLINUX) N(TIOCCONS) N(TIOCSCTTY) N(TIOCSETD)
+  N(TIOCSTI) N(TIOCLINUX) N(TIOCCONS) N(TIOCSCTTY) N(TIOCSETD) N(TIOCSLCKTRMIOS)
   /* clone and unshare flags */
   N(CLONE_NEWUSER) N(CLONE_NEWNS) N(CLONE_NEWPID) N(CLONE_NEWNET)
-  N(CLONE_NEWIPC) N(CLONE_NEWUTS) N(CLONE_NEWCGROUP)
-#ifdef CLONE_NEWTIME
-  N(CLONE_NEWTIME)
-#endif
+  N(CLONE_NEWIPC) N(CLONE_NEWUTS) N(CLONE_NEWCGROUP) N(CLONE_NEWTIME)
   N(CLONE_VM) N(CLONE_FS) N(CLONE_FILES) N(CLONE_SIGHAND) N(CLONE_THREAD)
   N(CLONE_SYSVSEM) N(CLONE_PARENT) N(CLONE_VFORK) N(CLONE_PTRACE)
   /* socket address families */

@@ -123,3 +123,28 @@ tty_attack() {
 	assert_output_contains victim-done
 	blocked "TIOCLINUX through i386 reaches the kernel" refused_with EPERM tioclinux-i386
 }
+
+# The caller's terminal reconfigured from inside: TIOCSETD attaches
+# another line discipline, whose kernel code then runs on the caller's
+# terminal (the n_hdlc race, CVE-2017-2636); TIOCCONS takes the console's
+# output; TIOCSLCKTRMIOS locks its settings.  The probe asks for what the
+# terminal already has, so nothing changes if one gets through.  Each must
+# be refused by the filter (EPERM) before the terminal code runs: a kernel
+# answer is reported as getting through.
+@test "tty/ldisc-console: TIOCSETD, TIOCCONS and TIOCSLCKTRMIOS on the caller's terminal" {
+	[[ -x $SYSPROBE ]] || skip "sysprobe not built"
+	victim_pty -- "$SP" tty-ioctls
+	assert_output_contains victim-done
+	blocked "a terminal ioctl reached the caller's terminal" refused_with EPERM \
+		tiocsetd tioccons tiocslcktrmios
+}
+
+@test "tty/ldisc-console-i386: the same through the i386 entry" {
+	[[ $(uname -m) == x86_64 ]] || skip "x86_64 only"
+	[[ -x $SYSPROBE ]] || skip "sysprobe not built"
+	i386_entry_works || skip "int \$0x80 faults on this machine with no filter: nothing to attack through"
+	victim_pty -- "$SP" tty-ioctls i386
+	assert_output_contains victim-done
+	blocked "a terminal ioctl reached the caller's terminal through i386" refused_with EPERM \
+		i386:tiocsetd i386:tioccons i386:tiocslcktrmios
+}

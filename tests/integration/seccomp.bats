@@ -11,6 +11,26 @@ setup() {
 	[[ -x $SYSPROBE ]] || skip "sysprobe not built at $SYSPROBE"
 }
 
+# Calls the default profile refuses with EPERM that the kernel, too,
+# refuses to a command without capabilities, but answers otherwise once
+# the command has every capability of its user namespace: mounts and the
+# root, namespaces, host-wide settings, the terminal's settings (on fd -1),
+# execution domains.  sysprobe's names; its harmless arguments make the
+# kernel say EFAULT, EINVAL, EBADF, ENODEV or ENOSYS, or succeed.
+CAP_CALLS=(
+	mount umount2 pivot_root chroot setns sethostname setdomainname
+	'unshare(CLONE_NEWNS)' 'unshare(CLONE_NEWPID)' 'unshare(CLONE_NEWNET)'
+	'unshare(CLONE_NEWIPC)' 'unshare(CLONE_NEWUTS)' 'unshare(CLONE_NEWCGROUP)'
+	'unshare(CLONE_NEWTIME)' 'clone(CLONE_NEWNS)' 'clone(CLONE_NEWPID)'
+	'clone(CLONE_NEWNET)' 'clone(CLONE_NEWIPC)' 'clone(CLONE_NEWUTS)'
+	'clone(CLONE_NEWCGROUP)' quotactl quotactl_fd adjtimex clock_adjtime
+	nfsservctl create_module 'ioctl(TIOCSETD)' 'ioctl(TIOCCONS)'
+	'ioctl(TIOCSLCKTRMIOS)' 'ioctl(TIOCSETD|0xdeadbeef<<32)'
+	'ioctl(TIOCCONS|0xdeadbeef<<32)' 'ioctl(TIOCSLCKTRMIOS|0xdeadbeef<<32)'
+	'personality(PER_LINUX32)' 'personality(UNAME26)'
+	'personality(PER_LINUX32|0xdeadbeef<<32)'
+)
+
 # The answers of the default profile that every kernel gives alike.
 DEFAULT_BLOCKED=(
 	keyctl=EPERM add_key=EPERM request_key=EPERM bpf=EPERM userfaultfd=EPERM
@@ -26,12 +46,17 @@ DEFAULT_BLOCKED=(
 	'ioctl(TIOCSTI|0xdeadbeef<<32)=EPERM' 'ioctl(TIOCLINUX|0xdeadbeef<<32)=EPERM'
 	'unshare(CLONE_NEWUSER)=EPERM' 'clone(CLONE_NEWUSER)=EPERM' clone3=ENOSYS
 	'personality(ADDR_NO_RANDOMIZE)=EPERM' 'personality(READ_IMPLIES_EXEC)=EPERM'
+	"${CAP_CALLS[@]/%/=EPERM}" vhangup=EPERM lookup_dcookie=EPERM fanotify_init=EPERM
 )
+
+# Calls that exist only on i386 (the x32 entry has no nfsservctl and
+# create_module either).
+I386_ONLY_BLOCKED=(umount=EPERM clock_settime64=EPERM clock_adjtime64=EPERM)
 
 # Calls every profile lets through: the kernel's own answer.
 CONTROLS=(
 	'read(-1)=EBADF' 'chmod((char*)1)=EFAULT' getpid=OK
-	'personality(PER_LINUX)=OK' 'ioctl(TIOCGWINSZ)=EBADF'
+	'personality(PER_LINUX)=OK' 'personality(0xffffffff)=OK' 'ioctl(TIOCGWINSZ)=EBADF'
 )
 
 # assert_blocked_everywhere: $output is sysprobe's report under the default
@@ -45,9 +70,11 @@ assert_blocked_everywhere() {
 		assert_line "i386:entry=faults"
 	fi
 	for prefix in "${prefixes[@]}"; do
-		for line in "${DEFAULT_BLOCKED[@]}"; do
+		for line in "${DEFAULT_BLOCKED[@]}" "${I386_ONLY_BLOCKED[@]}"; do
 			case $prefix$line in
 			i386:kexec_file_load=* | i386:*'<<32)'*) continue ;;
+			x32:nfsservctl=* | x32:create_module=*) continue ;;
+			umount=* | clock_*64=* | x32:umount=* | x32:clock_*64=*) continue ;;
 			esac
 			assert_line "$prefix$line"
 		done
@@ -57,6 +84,42 @@ assert_blocked_everywhere() {
 		[[ $i386 == yes ]] && assert_line "i386:$line"
 	done
 	return 0
+}
+
+# answer KEY: the RESULT of the line "KEY=RESULT" in $output.
+answer() {
+	local line
+	for line in "${lines[@]}"; do
+		if [[ $line == "$1="* ]]; then
+			echo "${line#*=}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# assert_cap_calls PREFIX WANT: each call of CAP_CALLS (with the i386-only
+# ones through that entry) that sysprobe makes through PREFIX's entry ("",
+# i386: or x32:) answered WANT; WANT "kernel": anything but EPERM, the
+# kernel's answer once the call got past the filter.
+assert_cap_calls() {
+	local call got calls=("${CAP_CALLS[@]}") bad=0
+	[[ $1 == i386: ]] && calls+=(umount clock_settime64 clock_adjtime64)
+	for call in "${calls[@]}"; do
+		case $1$call in
+		i386:*'<<32)' | x32:nfsservctl | x32:create_module) continue ;;
+		esac
+		got=$(answer "$1$call") || got=missing
+		if [[ $got == missing || ($2 == kernel && $got == EPERM) ||
+			($2 != kernel && $got != "$2") ]]; then
+			echo "$1$call=$got, want $2" >&2
+			bad=1
+		fi
+	done
+	if ((bad)); then
+		show_run
+		return 1
+	fi
 }
 
 # A policy file in a fresh fixture directory; prints its path.
@@ -73,6 +136,70 @@ policy_file() { # NAME TEXT
 	assert_success
 	assert_blocked_everywhere
 	assert_line "ptrace(ATTACH)=EPERM"
+}
+
+# With every capability of the sandbox's user namespace (--cap-add ALL),
+# the kernel lets the calls of CAP_CALLS go on to fail on their harmless
+# arguments, or to succeed: EPERM can then only come from the filter, which
+# --cap-add does not relax.  Under none the same calls reach the kernel.
+@test "default profile: the calls that need a capability are refused before the kernel" {
+	run sbx --cap-add ALL -- "$SYSPROBE"
+	assert_success
+	assert_cap_calls "" EPERM
+	if [[ $(uname -m) == x86_64 ]]; then
+		assert_cap_calls x32: EPERM
+	fi
+	run sbx --cap-add ALL --seccomp-profile none -- "$SYSPROBE"
+	assert_success
+	assert_cap_calls "" kernel
+}
+
+@test "default profile: the calls that need a capability, through the i386 entry" {
+	[[ $(uname -m) == x86_64 ]] || skip "not x86_64: no i386 entry"
+	i386_entry_works || skip "int \$0x80 faults on this machine with no filter: nothing to check through"
+	run sbx --cap-add ALL -- "$SYSPROBE"
+	assert_success
+	assert_cap_calls i386: EPERM
+	run sbx --cap-add ALL --seccomp-profile none -- "$SYSPROBE"
+	assert_success
+	assert_cap_calls i386: kernel
+}
+
+# personality: the default persona and the query stay; domains and flags
+# go (setarch -R is what turns address randomisation off); devel allows
+# them all, for gdb.
+@test "personality: PER_LINUX and the query under default, everything under devel" {
+	run sbx -- "$SYSPROBE"
+	assert_success
+	assert_line "personality(PER_LINUX)=OK"
+	assert_line "personality(0xffffffff)=OK"
+	assert_line "personality(PER_LINUX|0xdeadbeef<<32)=OK"
+	assert_line "personality(ADDR_NO_RANDOMIZE)=EPERM"
+	assert_line "personality(PER_LINUX32)=EPERM"
+	assert_line "personality(UNAME26)=EPERM"
+	run sbx -- setarch "$(uname -m)" -R true
+	assert_status 1
+	assert_output_contains "Operation not permitted"
+	run sbx --seccomp-profile devel -- "$SYSPROBE"
+	assert_success
+	assert_line "personality(ADDR_NO_RANDOMIZE)=OK"
+	assert_line "personality(PER_LINUX32)=OK"
+	assert_line "personality(UNAME26)=OK"
+	run sbx --seccomp-profile devel -- setarch "$(uname -m)" -R true
+	assert_success
+}
+
+@test "gdb runs a program under devel, with address randomisation off" {
+	command -v gdb >/dev/null || skip "gdb is not installed"
+	run sbx --seccomp-profile devel -- gdb -batch -ex run --args /bin/true
+	assert_success
+	assert_output_contains "exited normally"
+	if [[ $output == *"Error disabling address space randomization"* ]]; then
+		show_run
+		return 1
+	fi
+	run sbx -- gdb -batch -ex run --args /bin/true
+	assert_output_contains "Error disabling address space randomization: Operation not permitted"
 }
 
 @test "--seccomp-profile default is the same as giving nothing" {
@@ -100,6 +227,8 @@ policy_file() { # NAME TEXT
 	assert_line "ioctl(TIOCSTI)=EBADF"
 	assert_line "ioctl(TIOCSTI|0xdeadbeef<<32)=EBADF"
 	assert_line "clone3=EINVAL"
+	assert_line "ioctl(TIOCSETD)=EBADF"
+	assert_line "mount=EFAULT"
 	assert_line "ptrace(ATTACH)=OK"
 	for line in "${CONTROLS[@]}"; do
 		assert_line "$line"
@@ -117,6 +246,8 @@ policy_file() { # NAME TEXT
 	assert_line "ioctl(TIOCSTI|0xdeadbeef<<32)=EPERM"
 	assert_line "unshare(CLONE_NEWUSER)=EPERM"
 	assert_line "clone3=ENOSYS"
+	assert_line "mount=EPERM"
+	assert_line "ioctl(TIOCSETD)=EPERM"
 }
 
 @test "a permissive filter installed inside cannot undo the profile" {
@@ -291,6 +422,30 @@ in_pty() {
 	[[ $output != *"tiocsti=EIO"* ]] || skip "TIOCSTI disabled by dev.tty.legacy_tiocsti"
 	assert_line "tiocsti=OK"
 	assert_line "pending=[INJECTED]"
+}
+
+# The terminal ioctls with the arguments the terminal already has: the
+# filter answers EPERM; without it TIOCSETD reaches the terminal (the other
+# two need CAP_SYS_ADMIN of the initial namespace: refused by the kernel
+# too, and sysprobe's calls on fd -1 show the filter answers first).
+@test "TIOCSETD, TIOCCONS and TIOCSLCKTRMIOS on a real terminal are refused" {
+	in_pty "${SBX[*]} -- $SYSPROBE tty-ioctls"
+	assert_line "tiocsetd=EPERM"
+	assert_line "tioccons=EPERM"
+	assert_line "tiocslcktrmios=EPERM"
+	in_pty "${SBX[*]} --seccomp-profile none -- $SYSPROBE tty-ioctls"
+	assert_line "tiocsetd=OK"
+}
+
+@test "TIOCSETD, TIOCCONS and TIOCSLCKTRMIOS on a real terminal, through the i386 entry" {
+	[[ $(uname -m) == x86_64 ]] || skip "not x86_64: no i386 entry"
+	i386_entry_works || skip "int \$0x80 faults on this machine with no filter: nothing to check through"
+	in_pty "${SBX[*]} -- $SYSPROBE tty-ioctls i386"
+	assert_line "i386:tiocsetd=EPERM"
+	assert_line "i386:tioccons=EPERM"
+	assert_line "i386:tiocslcktrmios=EPERM"
+	in_pty "${SBX[*]} --seccomp-profile none -- $SYSPROBE tty-ioctls i386"
+	assert_line "i386:tiocsetd=OK"
 }
 
 @test "an interactive shell in the sandbox keeps job control" {

@@ -14,6 +14,13 @@
  *                       tiocsti=RESULT, then pending=[what the terminal's
  *                       input queue holds]
  *
+ *   sysprobe tty-ioctls [i386]
+ *                       TIOCSETD, TIOCCONS and TIOCSLCKTRMIOS on the
+ *                       terminal on fd 0, each with what the terminal
+ *                       already has, natively or through the i386 entry;
+ *                       prints tiocsetd=RESULT, tioccons=..., tiocslcktrmios=...
+ *                       (prefixed i386: through that entry)
+ *
  * Build: gcc -O2 -Wall -static -o sysprobe tests/probe/sysprobe.c
  * Static, so it runs in a sandbox that has no libc of its own.
  *
@@ -38,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fanotify.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -67,6 +75,22 @@
 #ifndef SYS_chmod
 #define SYS_chmod NONE
 #endif
+#ifndef SYS_nfsservctl
+#define SYS_nfsservctl NONE
+#endif
+#ifndef SYS_create_module
+#define SYS_create_module NONE
+#endif
+#ifndef SYS_lookup_dcookie
+#define SYS_lookup_dcookie NONE
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+/* A flag no kernel knows, beside the one that lets an unprivileged caller
+ * past the capability check: fanotify_init fails with EINVAL, making
+ * nothing. */
+#define FAN_UNKNOWN_FLAG 0x80000000UL
 
 enum abi { NATIVE, I386, X32 };
 
@@ -123,16 +147,59 @@ static const struct call calls[] = {
   { "ioctl(TIOCSTI|0xdeadbeef<<32)", { SYS_ioctl, NONE, 514 }, { -1UL, HI_GARBAGE | TIOCSTI, 0 } },
   { "ioctl(TIOCLINUX)", { SYS_ioctl, 54, 514 }, { -1UL, TIOCLINUX, 0 } },
   { "ioctl(TIOCLINUX|0xdeadbeef<<32)", { SYS_ioctl, NONE, 514 }, { -1UL, HI_GARBAGE | TIOCLINUX, 0 } },
+  { "ioctl(TIOCSETD)", { SYS_ioctl, 54, 514 }, { -1UL, TIOCSETD, 0 } },
+  { "ioctl(TIOCSETD|0xdeadbeef<<32)", { SYS_ioctl, NONE, 514 }, { -1UL, HI_GARBAGE | TIOCSETD, 0 } },
+  { "ioctl(TIOCCONS)", { SYS_ioctl, 54, 514 }, { -1UL, TIOCCONS, 0 } },
+  { "ioctl(TIOCCONS|0xdeadbeef<<32)", { SYS_ioctl, NONE, 514 }, { -1UL, HI_GARBAGE | TIOCCONS, 0 } },
+  { "ioctl(TIOCSLCKTRMIOS)", { SYS_ioctl, 54, 514 }, { -1UL, TIOCSLCKTRMIOS, 0 } },
+  { "ioctl(TIOCSLCKTRMIOS|0xdeadbeef<<32)", { SYS_ioctl, NONE, 514 },
+    { -1UL, HI_GARBAGE | TIOCSLCKTRMIOS, 0 } },
+  { "vhangup", { SYS_vhangup, 111, 153 }, { 0 } },
   { "ioctl(TIOCGWINSZ)", { SYS_ioctl, 54, 514 }, { -1UL, TIOCGWINSZ, 0 } },
   { "unshare(CLONE_NEWUSER)", { SYS_unshare, 310, 272 }, { CLONE_NEWUSER } },
   { "unshare(CLONE_NEWUSER|0xdeadbeef<<32)", { SYS_unshare, NONE, 272 }, { HI_GARBAGE | CLONE_NEWUSER } },
   { "clone(CLONE_NEWUSER)", { SYS_clone, 120, 56 }, { CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0 } },
   { "clone3", { SYS_clone3, 435, 435 }, { 0, 0 } },
+  { "unshare(CLONE_NEWNS)", { SYS_unshare, 310, 272 }, { CLONE_NEWNS } },
+  { "unshare(CLONE_NEWPID)", { SYS_unshare, 310, 272 }, { CLONE_NEWPID } },
+  { "unshare(CLONE_NEWNET)", { SYS_unshare, 310, 272 }, { CLONE_NEWNET } },
+  { "unshare(CLONE_NEWIPC)", { SYS_unshare, 310, 272 }, { CLONE_NEWIPC } },
+  { "unshare(CLONE_NEWUTS)", { SYS_unshare, 310, 272 }, { CLONE_NEWUTS } },
+  { "unshare(CLONE_NEWCGROUP)", { SYS_unshare, 310, 272 }, { CLONE_NEWCGROUP } },
+  { "unshare(CLONE_NEWTIME)", { SYS_unshare, 310, 272 }, { CLONE_NEWTIME } },
+  { "clone(CLONE_NEWNS)", { SYS_clone, 120, 56 }, { CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0 } },
+  { "clone(CLONE_NEWPID)", { SYS_clone, 120, 56 }, { CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0 } },
+  { "clone(CLONE_NEWNET)", { SYS_clone, 120, 56 }, { CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0 } },
+  { "clone(CLONE_NEWIPC)", { SYS_clone, 120, 56 }, { CLONE_NEWIPC | SIGCHLD, 0, 0, 0, 0 } },
+  { "clone(CLONE_NEWUTS)", { SYS_clone, 120, 56 }, { CLONE_NEWUTS | SIGCHLD, 0, 0, 0, 0 } },
+  { "clone(CLONE_NEWCGROUP)", { SYS_clone, 120, 56 }, { CLONE_NEWCGROUP | SIGCHLD, 0, 0, 0, 0 } },
+  { "setns", { SYS_setns, 346, 308 }, { -1UL, 0 } },
+  { "sethostname", { SYS_sethostname, 74, 170 }, { 0, 65 } },
+  { "setdomainname", { SYS_setdomainname, 121, 171 }, { 0, 65 } },
+  { "mount", { SYS_mount, 21, 165 }, { 0, 0, 0, 0, 0 } },
+  { "umount", { NONE, 22, NONE }, { 0 } },
+  { "umount2", { SYS_umount2, 52, 166 }, { 0, 0x10 } },
+  { "pivot_root", { SYS_pivot_root, 217, 155 }, { 0, 0 } },
+  { "chroot", { SYS_chroot, 61, 161 }, { 0 } },
+  { "clock_settime64", { NONE, 404, NONE }, { CLOCK_REALTIME, 1 } },
+  { "adjtimex", { SYS_adjtimex, 124, 159 }, { 1 } },
+  { "clock_adjtime", { SYS_clock_adjtime, 343, 305 }, { CLOCK_REALTIME, 1 } },
+  { "clock_adjtime64", { NONE, 405, NONE }, { CLOCK_REALTIME, 1 } },
+  { "quotactl", { SYS_quotactl, 131, 179 }, { 0, 0, 0, 0 } },
+  { "quotactl_fd", { SYS_quotactl_fd, 443, 443 }, { -1UL, 0, 0, 0 } },
+  { "lookup_dcookie", { SYS_lookup_dcookie, 253, 212 }, { 0, 0, 0 } },
+  { "nfsservctl", { SYS_nfsservctl, 169, NONE }, { 0, 0, 0 } },
+  { "create_module", { SYS_create_module, 127, NONE }, { 0, 0 } },
+  { "fanotify_init", { SYS_fanotify_init, 338, 300 }, { FAN_REPORT_FID | FAN_UNKNOWN_FLAG, 0 } },
   { "personality(ADDR_NO_RANDOMIZE)", { SYS_personality, 136, 135 }, { ADDR_NO_RANDOMIZE } },
   { "personality(READ_IMPLIES_EXEC)", { SYS_personality, 136, 135 }, { READ_IMPLIES_EXEC } },
   { "personality(0xffffffff)", { SYS_personality, 136, 135 }, { 0xffffffff } },
   { "personality(PER_LINUX)", { SYS_personality, 136, 135 }, { PER_LINUX } },
   { "personality(PER_LINUX32)", { SYS_personality, 136, 135 }, { PER_LINUX32 } },
+  { "personality(UNAME26)", { SYS_personality, 136, 135 }, { UNAME26 } },
+  { "personality(PER_LINUX32|0xdeadbeef<<32)", { SYS_personality, NONE, 135 },
+    { HI_GARBAGE | PER_LINUX32 } },
+  { "personality(PER_LINUX|0xdeadbeef<<32)", { SYS_personality, NONE, 135 }, { HI_GARBAGE } },
   /* Controls: calls the filter lets through, failing as the kernel says. */
   { "read(-1)", { SYS_read, 3, 0 }, { -1UL, 0, 0 } },
   { "chmod((char*)1)", { SYS_chmod, 15, 90 }, { 1, 0 } },
@@ -185,7 +252,11 @@ static int run_child(enum abi abi, const struct call *c)
     return errno;
   if (pid == 0) {
     pid_t self = getpid();
-    long r = call_abi(abi, c->nr[abi], c->a);
+    long r;
+    /* No controlling terminal: vhangup, allowed to real root, would
+     * otherwise hang up the terminal of whoever runs the probe. */
+    setsid();
+    r = call_abi(abi, c->nr[abi], c->a);
     if (getpid() != self) /* the new process of a clone that worked */
       _exit(0);
     if (r > 0 && c->nr[NATIVE] == SYS_clone)
@@ -320,6 +391,32 @@ static int tiocsti(const char *text, int hi)
   return 0;
 }
 
+/* The terminal ioctls the default profile refuses, on the terminal on fd
+ * 0: the line discipline and the locks it already has, so that they change
+ * nothing if they go through.  TIOCCONS, which only real root gets past the
+ * kernel, moves the console's output to this terminal until it closes. */
+static int tty_ioctls(enum abi abi)
+{
+  static int ldisc;      /* in .bss: below 4 GiB, for the i386 entry */
+  static char locks[64]; /* the kernel's struct termios, with room */
+  const char *prefix = abi == I386 ? "i386:" : "";
+  const struct { const char *name; unsigned long req; void *arg; } t[] = {
+    { "tiocsetd", TIOCSETD, &ldisc },
+    { "tioccons", TIOCCONS, NULL },
+    { "tiocslcktrmios", TIOCSLCKTRMIOS, locks },
+  };
+
+  if (ioctl(0, TIOCGETD, &ldisc) < 0 || ioctl(0, TIOCGLCKTRMIOS, locks) < 0) {
+    print_result("", "terminal", errno);
+    return 1;
+  }
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    struct call c = { t[i].name, { SYS_ioctl, 54, 514 }, { 0, t[i].req, (unsigned long)t[i].arg } };
+    print_result(prefix, t[i].name, run_child(abi, &c));
+  }
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -336,6 +433,10 @@ int main(int argc, char **argv)
     return i386_entry_works() ? 0 : 1;
   if (strcmp(argv[1], "tiocsti") == 0 && (argc == 3 || argc == 4))
     return tiocsti(argv[2], argc == 4 && strcmp(argv[3], "hi") == 0);
-  fprintf(stderr, "usage: sysprobe [stacked | i386-entry | tiocsti TEXT [hi]]\n");
+  if (strcmp(argv[1], "tty-ioctls") == 0 && argc == 2)
+    return tty_ioctls(NATIVE);
+  if (strcmp(argv[1], "tty-ioctls") == 0 && argc == 3 && strcmp(argv[2], "i386") == 0)
+    return tty_ioctls(I386);
+  fprintf(stderr, "usage: sysprobe [stacked | i386-entry | tiocsti TEXT [hi] | tty-ioctls [i386]]\n");
   return 2;
 }

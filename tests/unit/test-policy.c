@@ -14,11 +14,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -392,6 +398,169 @@ static void test_export_and_install(void)
   ok(seccomp_install(&b, &err) < 0, "a filter of 12 bytes is refused");
 }
 
+/* ---- the default profile on every ABI -------------------------------------------- */
+
+/* Runs a classic BPF program on one call, as the kernel would: what it
+ * returns, or 0 (SECCOMP_RET_KILL_THREAD) for an instruction that
+ * libseccomp does not emit. */
+static uint32_t bpf_run(const struct sbx_bpf *f, const struct seccomp_data *d)
+{
+  const struct sock_filter *insn = (const void *)f->data;
+  size_t n = f->len / sizeof *insn;
+  uint32_t a = 0;
+
+  for (size_t pc = 0; pc < n; pc++) {
+    const struct sock_filter *i = &insn[pc];
+    bool jump;
+    switch (i->code) {
+    case BPF_LD | BPF_W | BPF_ABS:
+      if (i->k > sizeof *d - 4)
+        return 0;
+      memcpy(&a, (const char *)d + i->k, 4);
+      continue;
+    case BPF_ALU | BPF_AND | BPF_K: a &= i->k; continue;
+    case BPF_JMP | BPF_JA: pc += i->k; continue;
+    case BPF_RET | BPF_K: return i->k;
+    case BPF_JMP | BPF_JEQ | BPF_K: jump = a == i->k; break;
+    case BPF_JMP | BPF_JGT | BPF_K: jump = a > i->k; break;
+    case BPF_JMP | BPF_JGE | BPF_K: jump = a >= i->k; break;
+    case BPF_JMP | BPF_JSET | BPF_K: jump = (a & i->k) != 0; break;
+    default: return 0;
+    }
+    pc += jump ? i->jt : i->jf;
+  }
+  return 0;
+}
+
+#if defined(__x86_64__) && !defined(__ILP32__)
+/* The x86_64, i386 and x32 entries: how the kernel labels a call made
+ * through each (x32 numbers carry __X32_SYSCALL_BIT, which libseccomp's
+ * numbers include). */
+static const struct {
+  const char *name;
+  uint32_t scmp, audit;
+  size_t n_refused; /* how many of check_refused's calls it has */
+} abis[] = {
+  { "x86_64", SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64, 25 },
+  { "i386", SCMP_ARCH_X86, AUDIT_ARCH_I386, 29 },
+  { "x32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64, 23 },
+};
+
+/* The default profile's answer to name(a0, a1) through abi: the errno it
+ * returns, 0 for allow, -1 for anything else or a call the ABI lacks. */
+static int default_answer(const struct sbx_bpf *f, size_t abi, const char *name,
+                          uint64_t a0, uint64_t a1)
+{
+  struct seccomp_data d = { .arch = abis[abi].audit, .args = { a0, a1 } };
+  uint32_t r;
+
+  d.nr = seccomp_syscall_resolve_name_arch(abis[abi].scmp, name);
+  if (d.nr < 0)
+    return -1;
+  r = bpf_run(f, &d);
+  if (r == SECCOMP_RET_ALLOW)
+    return 0;
+  return (r & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO ? (int)(r & SECCOMP_RET_DATA) : -1;
+}
+
+/* Every call refused without conditions: EPERM wherever the ABI has it. */
+static void check_refused(const struct sbx_bpf *f, size_t abi)
+{
+  static const char *const names[] = {
+    "mount", "umount", "umount2", "pivot_root", "chroot", "setns", "sethostname",
+    "setdomainname", "quotactl", "quotactl_fd", "acct", "swapon", "swapoff", "reboot",
+    "settimeofday", "clock_settime", "clock_settime64", "stime", "adjtimex",
+    "clock_adjtime", "clock_adjtime64", "vhangup", "open_by_handle_at", "iopl", "ioperm",
+    "lookup_dcookie", "nfsservctl", "create_module", "fanotify_init",
+  };
+  size_t seen = 0, wrong = 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+    int r;
+    if (seccomp_syscall_resolve_name_arch(abis[abi].scmp, names[i]) < 0)
+      continue;
+    r = default_answer(f, abi, names[i], 0, 0);
+    seen++;
+    if (r != EPERM) {
+      printf("#   %s %s: %d, want EPERM\n", abis[abi].name, names[i], r);
+      wrong++;
+    }
+  }
+  ok(wrong == 0 && seen == abis[abi].n_refused, "default, %s: %zu calls refused with EPERM",
+     abis[abi].name, seen);
+}
+
+/* personality: only 0 and the query 0xffffffff pass; every other 32-bit
+ * value tried (each bit alone, each bit cleared, the domains) is refused,
+ * whatever the upper half of a 64-bit register holds. */
+static void check_personality(const struct sbx_bpf *f, size_t abi)
+{
+  uint64_t hi = abi == 1 ? 0 : UINT64_C(0xdeadbeef) << 32;
+  size_t wrong = 0;
+
+  for (int b = 0; b < 32; b++) {
+    uint32_t v = UINT32_C(1) << b;
+    wrong += default_answer(f, abi, "personality", v, 0) != EPERM;
+    wrong += default_answer(f, abi, "personality", ~v, 0) != EPERM;
+    wrong += default_answer(f, abi, "personality", hi | v, 0) != EPERM;
+  }
+  wrong += default_answer(f, abi, "personality", 0x0008, 0) != EPERM;
+  wrong += default_answer(f, abi, "personality", 0x20000, 0) != EPERM;
+  wrong += default_answer(f, abi, "personality", 0, 0) != 0;
+  wrong += default_answer(f, abi, "personality", 0xffffffff, 0) != 0;
+  wrong += default_answer(f, abi, "personality", hi, 0) != 0;
+  ok(wrong == 0, "default, %s: personality only PER_LINUX and the query (%zu wrong)",
+     abis[abi].name, wrong);
+}
+
+/* The terminal ioctls (low 32 bits compared) and the namespace flags. */
+static void check_conditional(const struct sbx_bpf *f, size_t abi)
+{
+  static const unsigned long reqs[] = { TIOCSTI, TIOCLINUX, TIOCSETD, TIOCCONS, TIOCSLCKTRMIOS };
+  static const unsigned long flags[] = { CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET,
+                                         CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP };
+  uint64_t hi = abi == 1 ? 0 : UINT64_C(0xdeadbeef) << 32;
+  size_t wrong = 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE(reqs); i++)
+    wrong += default_answer(f, abi, "ioctl", 0, hi | reqs[i]) != EPERM;
+  for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+    wrong += default_answer(f, abi, "unshare", flags[i] | CLONE_FILES, 0) != EPERM;
+    wrong += default_answer(f, abi, "clone", flags[i] | SIGCHLD, 0) != EPERM;
+  }
+  wrong += default_answer(f, abi, "unshare", 0x80 /* CLONE_NEWTIME */, 0) != EPERM;
+  wrong += default_answer(f, abi, "ioctl", 0, TIOCGWINSZ) != 0;
+  wrong += default_answer(f, abi, "clone", CLONE_VM | CLONE_VFORK | SIGCHLD, 0) != 0;
+  wrong += default_answer(f, abi, "getpid", 0, 0) != 0;
+  ok(wrong == 0, "default, %s: terminal ioctls and namespace flags refused, the rest allowed "
+     "(%zu wrong)", abis[abi].name, wrong);
+}
+
+/* The filter as the kernel runs it for a call through each entry: the
+ * i386 entry cannot be tried on a kernel without IA32 emulation, this
+ * can. */
+static void test_default_every_abi(void)
+{
+  struct sbx_bpf f;
+
+  ok(seccomp_profile_get("default", &f, &err) == 0 && f.len > 0, "default compiled");
+  ok(bpf_run(&f, &(struct seccomp_data){ .arch = AUDIT_ARCH_AARCH64 }) ==
+         SECCOMP_RET_KILL_PROCESS,
+     "default: a call through another ABI kills the process");
+  for (size_t abi = 0; abi < ARRAY_SIZE(abis); abi++) {
+    check_refused(&f, abi);
+    check_personality(&f, abi);
+    check_conditional(&f, abi);
+  }
+  sbx_bpf_free(&f);
+}
+#else
+static void test_default_every_abi(void)
+{
+  skip("the default profile's ABIs are checked on x86_64");
+}
+#endif
+
 static void cleanup(void)
 {
   char cmd[300];
@@ -415,6 +584,7 @@ int main(void)
   test_size_limit();
   test_builtins();
   test_export_and_install();
+  test_default_every_abi();
   cleanup();
   return tap_done();
 }

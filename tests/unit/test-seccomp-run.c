@@ -47,19 +47,34 @@ static const struct expect blocked[] = {
   { "unshare(CLONE_NEWUSER)", "EPERM" }, { "unshare(CLONE_NEWUSER|0xdeadbeef<<32)", "EPERM" },
   { "clone(CLONE_NEWUSER)", "EPERM" }, { "clone3", "ENOSYS" },
   { "personality(ADDR_NO_RANDOMIZE)", "EPERM" }, { "personality(READ_IMPLIES_EXEC)", "EPERM" },
-  { "personality(0xffffffff)", "EPERM" },
+  { "personality(PER_LINUX32)", "EPERM" }, { "personality(UNAME26)", "EPERM" },
+  { "ioctl(TIOCSETD)", "EPERM" }, { "ioctl(TIOCCONS)", "EPERM" },
+  { "ioctl(TIOCSLCKTRMIOS)", "EPERM" }, { "vhangup", "EPERM" },
+  { "unshare(CLONE_NEWNS)", "EPERM" }, { "unshare(CLONE_NEWPID)", "EPERM" },
+  { "unshare(CLONE_NEWNET)", "EPERM" }, { "unshare(CLONE_NEWIPC)", "EPERM" },
+  { "unshare(CLONE_NEWUTS)", "EPERM" }, { "unshare(CLONE_NEWCGROUP)", "EPERM" },
+  { "unshare(CLONE_NEWTIME)", "EPERM" }, { "clone(CLONE_NEWNS)", "EPERM" },
+  { "clone(CLONE_NEWPID)", "EPERM" }, { "clone(CLONE_NEWNET)", "EPERM" },
+  { "clone(CLONE_NEWIPC)", "EPERM" }, { "clone(CLONE_NEWUTS)", "EPERM" },
+  { "clone(CLONE_NEWCGROUP)", "EPERM" }, { "setns", "EPERM" }, { "sethostname", "EPERM" },
+  { "setdomainname", "EPERM" }, { "mount", "EPERM" }, { "umount2", "EPERM" },
+  { "pivot_root", "EPERM" }, { "chroot", "EPERM" }, { "adjtimex", "EPERM" },
+  { "clock_adjtime", "EPERM" }, { "quotactl", "EPERM" }, { "quotactl_fd", "EPERM" },
+  { "lookup_dcookie", "EPERM" }, { "fanotify_init", "EPERM" },
   /* Not on every ABI. */
   { "uselib", "EPERM" }, { "iopl", "EPERM" }, { "ioperm", "EPERM" },
   { "stime", "EPERM" }, { "vm86", "EPERM" }, { "vm86old", "EPERM" },
+  { "umount", "EPERM" }, { "clock_settime64", "EPERM" }, { "clock_adjtime64", "EPERM" },
+  { "nfsservctl", "EPERM" }, { "create_module", "EPERM" },
 };
-#define N_EVERY_ABI 44
+#define N_EVERY_ABI 75
 
 /* Calls every profile lets through, with the kernel's own answer (not
  * checked on x32, which many kernels do not enable). */
 static const struct expect allowed[] = {
   { "read(-1)", "EBADF" }, { "chmod((char*)1)", "EFAULT" }, { "getpid", "OK" },
   { "ioctl(TIOCGWINSZ)", "EBADF" }, { "personality(PER_LINUX)", "OK" },
-  { "personality(PER_LINUX32)", "OK" },
+  { "personality(0xffffffff)", "OK" },
 };
 
 static const char *probe;
@@ -176,6 +191,8 @@ static void test_devel(void)
   ok(result(out, "", "perf_event_open") && strcmp(result(out, "", "perf_event_open"), "EPERM"),
      "devel: perf_event_open reaches the kernel");
   is_str(result(out, "", "personality(ADDR_NO_RANDOMIZE)"), "OK", "devel: gdb may disable ASLR");
+  is_str(result(out, "", "personality(PER_LINUX32)"), "OK", "devel: any execution domain");
+  is_str(result(out, "", "mount"), "EPERM", "devel keeps mount refused");
   is_str(result(out, "", "keyctl"), "EPERM", "devel keeps default's other rules");
   is_str(result(out, "", "clone3"), "ENOSYS", "devel keeps clone3 ENOSYS");
 }
@@ -188,6 +205,8 @@ static void test_none(void)
   is_str(result(out, "", "ioctl(TIOCSTI|0xdeadbeef<<32)"), "EBADF", "none: TIOCSTI reaches the kernel");
   is_str(result(out, "", "clone3"), "EINVAL", "none: clone3 reaches the kernel");
   is_str(result(out, "", "open_tree"), "EFAULT", "none: open_tree reaches the kernel");
+  is_str(result(out, "", "mount"), "EFAULT", "none: mount reaches the kernel");
+  is_str(result(out, "", "ioctl(TIOCSETD)"), "EBADF", "none: TIOCSETD reaches the kernel");
 }
 
 int main(int argc, char **argv)
