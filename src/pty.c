@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* How long the launcher waits for the last output once the sandbox is
@@ -25,24 +24,6 @@
  * it when a process outside the sandbox's PID namespace (--share-pid)
  * still holds the slave. */
 #define DRAIN_SILENCE_MS 200
-
-unsigned pty_caller_fds(void)
-{
-  struct stat in, st;
-  unsigned fds = 1;
-
-  if (!isatty(STDIN_FILENO))
-    return 0;
-  /* Started in the background (`sandbox ... &`), the launcher may not
-   * take the terminal into raw mode under the shell in the foreground:
-   * the command shares the terminal then, as it did before. */
-  if (tcgetpgrp(STDIN_FILENO) != getpgrp() || fstat(STDIN_FILENO, &in) < 0)
-    return 0;
-  for (int fd = 1; fd <= 2; fd++)
-    if (isatty(fd) && fstat(fd, &st) == 0 && st.st_rdev == in.st_rdev)
-      fds |= 1u << fd;
-  return fds;
-}
 
 /* ---- the child --------------------------------------------------------- */
 

@@ -1,4 +1,5 @@
 /* The sandbox's own terminal (doc/design.md, "The terminal").
+ * Whether there is one is the plan's decision (plan->tty_fds).
  *
  * When the command's stdin is a terminal (sandbox personality, no
  * --share-terminal), the command never touches the caller's terminal: pid 1
@@ -18,10 +19,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <termios.h>
-
-/* Which of fds 0-2 are the caller's terminal (bit N for fd N), when stdin
- * is one and the launcher is in its foreground; 0 otherwise. */
-unsigned pty_caller_fds(void);
 
 /* child.c: a new pty on the devpts at /dev/pts of the current root, its
  * slave set to the caller's terminal modes and window size. */
