@@ -248,7 +248,7 @@ complete -c sandbox -n '__sandbox_want option' -l clearenv -d 'Start from an emp
 complete -c sandbox -n '__sandbox_want option' -l argv0 -d 'argv[0] of the command'
 complete -c sandbox -n '__sandbox_want option' -l pass-fd -d 'Keep inherited FD open for the command'
 complete -c sandbox -n '__sandbox_want option' -l new-session -d 'Run the command in a new session'
-complete -c sandbox -n '__sandbox_want option' -l share-terminal -d "Give the command the caller's terminal, not a pty of its own"
+complete -c sandbox -n '__sandbox_want option' -l share-terminal -d 'Give the command the calling terminal, not a pty of its own'
 complete -c sandbox -n '__sandbox_want option' -l die-with-parent -d 'Kill the sandbox when the caller dies'
 complete -c sandbox -n '__sandbox_want option' -l as-pid-1 -d 'Run the command as pid 1, with no reaper'
 complete -c sandbox -n '__sandbox_want option' -l lock-file -d 'Hold a read lock on DEST while the sandbox runs'

@@ -34,7 +34,7 @@ victim_pty() {
 	cmd="$q; read -r -t 2 line && eval \"\$line\"; echo victim-done"
 	run timeout -k 5 "$SBX_TIMEOUT" script -qec "bash --norc --noprofile -c $(printf %q "$cmd")" /dev/null </dev/null
 	# script(1) types its EOF character when its stdin ends; a pty of the
-	# sandbox's own echoes it as ^@ (THE TERMINAL in the man page).
+	# sandbox's own, which gets every byte typed, echoes it as ^@.
 	output=${output//$'\r'/}
 	output=${output//^@/}
 	mapfile -t lines <<<"$output"

@@ -403,7 +403,10 @@ bpf_size() {
 # in_pty COMMAND: runs the shell command line in a new pseudo-terminal.
 in_pty() {
 	run timeout -k 5 "$SBX_TIMEOUT" script -qec "$1" /dev/null </dev/null
+	# script(1) types its EOF character when its stdin ends; a pty of the
+	# sandbox's own, which gets every byte typed, echoes it as ^@.
 	output=${output//$'\r'/}
+	output=${output//^@/}
 	mapfile -t lines <<<"$output"
 }
 
