@@ -41,13 +41,17 @@ static void child_fail(const struct child_args *a, struct sbx_error *e)
 
 /* PR_SET_PDEATHSIG only covers a parent that dies after it is armed; the
  * hang-up check on an fd whose other end only the parent holds closes the
- * window before it. */
-static void arm_parent_death(int lifeline)
+ * window before it.  The prctl fails only under a seccomp filter that
+ * refuses it (the launcher's own guard would have failed first), and
+ * then --die-with-parent cannot be kept: a setup error. */
+static int arm_parent_death(int lifeline, struct sbx_error *e)
 {
   struct pollfd pfd = { .fd = lifeline, .events = POLLRDHUP };
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+    return sbx_fail(e, errno, "--die-with-parent: prctl(PR_SET_PDEATHSIG)");
   if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLRDHUP)))
     _exit(SBX_EXIT_SETUP);
+  return 0;
 }
 
 /* The child waits for the launcher's word when an outside helper writes
@@ -228,7 +232,7 @@ static void relay(pid_t child)
 static int step_nested_pidns(const struct child_args *a, struct sbx_error *e)
 {
   const struct plan *p = a->plan;
-  int lifeline[2];
+  int lifeline[2], r;
   pid_t pid;
 
   if (p->pidns_fd < 0 || !(p->ns & NS_PID))
@@ -245,10 +249,9 @@ static int step_nested_pidns(const struct child_args *a, struct sbx_error *e)
     relay(pid);
   }
   close(lifeline[1]);
-  if (p->die_with_parent)
-    arm_parent_death(lifeline[0]);
+  r = p->die_with_parent ? arm_parent_death(lifeline[0], e) : 0;
   close(lifeline[0]);
-  return 0;
+  return r;
 }
 
 static const struct { const char *name; step_fn fn; } steps[] = {
@@ -296,8 +299,8 @@ void child_main(const struct child_args *a)
   struct exec_ctx x = { .a = a, .tty_slave = -1 };
   pid_t cmd;
 
-  if (p->die_with_parent)
-    arm_parent_death(a->sock);
+  if (p->die_with_parent && arm_parent_death(a->sock, &e) < 0)
+    child_fail(a, &e);
   /* The status fds are the launcher's to write and close; a copy here
    * would hold them open past the launcher's end-of-file. */
   if (p->info_fd >= 0)
@@ -307,7 +310,11 @@ void child_main(const struct child_args *a)
   /* The caller's directory, as a path to look for inside the sandbox. */
   if (getcwd(old_cwd, sizeof old_cwd))
     x.old_cwd = old_cwd;
-  getrlimit(RLIMIT_NOFILE, &x.nofile);
+  /* The command gets this fd limit back (command.c); setup may raise it. */
+  if (getrlimit(RLIMIT_NOFILE, &x.nofile) < 0) {
+    sbx_fail(&e, errno, "getrlimit(RLIMIT_NOFILE)");
+    child_fail(a, &e);
+  }
   x.umask = umask(0); /* modes of created paths are exactly as asked */
   run_steps(a, &e);
   x.tty_slave = tty_slave;

@@ -329,7 +329,10 @@ void command_exec(const struct plan *p, const struct exec_ctx *x)
   }
   umask(x->umask);
   /* The caller's fd limit back, unless --rlimit nofile replaces it. */
-  setrlimit(RLIMIT_NOFILE, &x->nofile);
+  if (setrlimit(RLIMIT_NOFILE, &x->nofile) < 0) {
+    sbx_fail(&e, errno, "restore the fd limit: setrlimit(RLIMIT_NOFILE)");
+    command_fail(x, &e);
+  }
   if (rlimit_apply(p, &e) < 0)
     command_fail(x, &e);
   sigemptyset(&empty);

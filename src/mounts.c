@@ -110,7 +110,9 @@ static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
 }
 
 /* A thousand binds hold a thousand fds for a moment: lift the soft limit
- * to the hard one (the command gets the original back, see command.c). */
+ * to the hard one (the command gets the original back, see command.c).
+ * Best effort: without it, an open past the limit fails with EMFILE and
+ * names its op. */
 static void raise_fd_limit(size_t need)
 {
   struct rlimit rl;

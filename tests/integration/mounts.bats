@@ -309,22 +309,6 @@ host_dev_shm_submount() {
 
 # --- the mount(2) fallback's host mount table ------------------------------
 
-# nested POLICY INNER-ARGS...: runs the launcher inside a sandbox whose
-# command, the inner launcher, gets the seccomp POLICY (text): that is how
-# a test makes the inner launcher meet a kernel without a call, or a
-# failing open.  The inner launcher runs as the caller's uid (mapping root
-# would need CAP_SETFCAP outside), sees the host's /dev, /dev/shm
-# included, and a /proc of its own.
-nested() {
-	local dir
-	dir=$(fixture_dir)
-	printf '%s\n' "$1" >"$dir/p.policy"
-	chmod -R a+rX "$dir"
-	shift
-	run --separate-stderr sbx --uid "$(id -u)" --gid "$(id -g)" \
-		--seccomp-profile "$dir/p.policy" --dev-bind /dev /dev --proc /proc -- "$@"
-}
-
 # A kernel before 5.12: no mount_setattr, so the launcher's probe falls
 # back to mount(2) (src/mountapi.c).
 NO_SETATTR='default allow
@@ -339,7 +323,7 @@ NO_MOUNTINFO='openat: errno EACCES if arg0 & 0xffffffff == 0xffffff9c and arg2 &
 @test "the control case: on the mount(2) fallback a --ro-bind's submount (/dev/shm in /dev) is read-only" {
 	host_dev_shm_submount || skip "the host has no writable tmpfs mounted on /dev/shm"
 	local name="sbx-fb-sub-$$-$RANDOM"
-	nested "$NO_SETATTR" "${SBX[@]}" --ro-bind /dev /hostdev -- "$PROBE" write "/hostdev/shm/$name"
+	run_nested "$NO_SETATTR" "${SBX[@]}" --ro-bind /dev /hostdev -- "$PROBE" write "/hostdev/shm/$name"
 	[[ ! -e /dev/shm/$name ]] || { rm -f "/dev/shm/$name"; false; }
 	assert_output_equals "EROFS"
 	assert_stderr_empty
@@ -348,10 +332,10 @@ NO_MOUNTINFO='openat: errno EACCES if arg0 & 0xffffffff == 0xffffff9c and arg2 &
 @test "the fallback without the host's mount table does not start (submounts would stay writable)" {
 	host_dev_shm_submount || skip "the host has no writable tmpfs mounted on /dev/shm"
 	local name="sbx-fb-notable-$$-$RANDOM"
-	nested "$NO_SETATTR
+	run_nested "$NO_SETATTR
 $NO_MOUNTINFO" "$PROBE" cat /proc/self/mountinfo
 	assert_output_equals "EACCES"
-	nested "$NO_SETATTR
+	run_nested "$NO_SETATTR
 $NO_MOUNTINFO" "${SBX[@]}" --ro-bind /dev /hostdev -- "$PROBE" write "/hostdev/shm/$name"
 	[[ ! -e /dev/shm/$name ]] || { rm -f "/dev/shm/$name"; false; }
 	assert_setup_error /proc/self/mountinfo
@@ -361,7 +345,7 @@ $NO_MOUNTINFO" "${SBX[@]}" --ro-bind /dev /hostdev -- "$PROBE" write "/hostdev/s
 # A filter that refuses open_tree only: the probe keeps the new API, and
 # the first bind falls back to mount(2) in the middle of the setup.
 @test "a fallback in the middle of the setup that cannot read the mount table says so" {
-	nested "default allow
+	run_nested "default allow
 open_tree: errno ENOSYS
 $NO_MOUNTINFO" "${SBX[@]}" --ro-bind /dev /hostdev -- "$PROBE" write /hostdev/shm/x
 	assert_setup_error /proc/self/mountinfo

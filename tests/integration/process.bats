@@ -197,3 +197,25 @@ assert_shared_ns() {
 	ns_compare --share-cgroup
 	assert_shared_ns cgroup
 }
+
+# --- calls a caller's seccomp filter refuses ---------------------------------
+
+# A die-with-parent that cannot be armed is not kept: the sandbox does not
+# start rather than outlive its caller.  (prctl option 1 is
+# PR_SET_PDEATHSIG.)
+@test "die-with-parent that the kernel refuses to arm is a setup error" {
+	run_nested 'default allow
+prctl: errno EPERM if arg0 == 1' "${SBX[@]}" -- "$PROBE" ids
+	assert_setup_error PR_SET_PDEATHSIG
+	assert_output_equals ""
+}
+
+# The command gets the caller's fd limit back; a limit that cannot be read
+# is an error, not a limit of 0.  (prlimit64 with no new limit, on
+# RLIMIT_NOFILE, 7, is getrlimit.)
+@test "an fd limit that cannot be read is a setup error, not a limit of 0" {
+	run_nested 'default allow
+prlimit64: errno EPERM if arg1 == 7 and arg2 == 0' "${SBX[@]}" -- "$PROBE" cat /proc/self/limits
+	assert_setup_error RLIMIT_NOFILE
+	assert_output_equals ""
+}
