@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,18 +45,30 @@ static void apply_env(const struct plan *p)
   }
 }
 
-/* PWD=cwd without the heap: setenv() would malloc, and the heap's first
- * use in this vforked process costs copy-on-write faults (doc/design.md,
- * launch cost).  The string must outlive this frame, until the exec. */
+/* PWD=cwd without the heap in the vforked command: setenv() would
+ * malloc, and the heap's first use costs copy-on-write faults
+ * (doc/design.md, launch cost).  The command rewrites this buffer and
+ * puts it in place of the PWD entry, which command_prepare made sure
+ * exists: replacing an entry needs no memory, adding one would.  The
+ * string must outlive this frame, until the exec. */
+static char pwd_entry[sizeof "PWD=" + PATH_MAX];
+
+static void reserve_pwd(void)
+{
+  if (getenv("PWD"))
+    return;
+  strcpy(pwd_entry, "PWD=");
+  putenv(pwd_entry);
+}
+
 static void set_pwd(const char *cwd)
 {
-  static char entry[sizeof "PWD=" + PATH_MAX];
   const char *old = getenv("PWD");
 
   if (old && strcmp(old, cwd) == 0)
     return;
-  strcpy(stpcpy(entry, "PWD="), cwd);
-  putenv(entry);
+  strcpy(stpcpy(pwd_entry, "PWD="), cwd);
+  putenv(pwd_entry);
 }
 
 /* --chdir, else the caller's directory if the sandbox has it, else $HOME,
@@ -78,6 +92,8 @@ static int enter_workdir(const struct plan *p, const char *old_cwd, struct sbx_e
   }
   if (getcwd(cwd, sizeof cwd))
     set_pwd(cwd);
+  else if (getenv("PWD") == pwd_entry + 4)
+    unsetenv("PWD"); /* reserve_pwd's empty entry: no PWD, as the caller had */
   return 0;
 }
 
@@ -276,10 +292,19 @@ static void close_fds(const struct plan *p, const struct exec_ctx *x)
       close(used[i]);
 }
 
-/* --block-fd: wait for one byte (or end of file) before going on. */
+/* --block-fd: wait for one byte (or end of file) before going on, for as
+ * long as the caller likes.  The forwarded signals, held until the exec
+ * otherwise, are let in for the wait: one sent to the launcher then ends
+ * a command that waits as it would one that runs. */
 static void wait_block_fd(int fd)
 {
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  sigset_t none;
   char c;
+
+  sigemptyset(&none);
+  while (ppoll(&pfd, 1, NULL, &none) < 0 && errno == EINTR)
+    ;
   while (read(fd, &c, 1) < 0 && errno == EINTR)
     ;
 }
@@ -307,12 +332,18 @@ static char **command_argv(const struct plan *p)
   return v;
 }
 
+void command_prepare(const struct plan *p, struct exec_ctx *x)
+{
+  apply_env(p);
+  reserve_pwd();
+  x->argv = command_argv(p);
+}
+
 void command_exec(const struct plan *p, const struct exec_ctx *x)
 {
   struct sbx_error e = { 0 };
   sigset_t empty;
 
-  apply_env(p);
   if (p->block_fd >= 0)
     wait_block_fd(p->block_fd);
   /* A session of its own on the sandbox's pty (pty.h), which replaces the
@@ -329,7 +360,10 @@ void command_exec(const struct plan *p, const struct exec_ctx *x)
   }
   umask(x->umask);
   /* The caller's fd limit back, unless --rlimit nofile replaces it. */
-  setrlimit(RLIMIT_NOFILE, &x->nofile);
+  if (setrlimit(RLIMIT_NOFILE, &x->nofile) < 0) {
+    sbx_fail(&e, errno, "restore the fd limit: setrlimit(RLIMIT_NOFILE)");
+    command_fail(x, &e);
+  }
   if (rlimit_apply(p, &e) < 0)
     command_fail(x, &e);
   sigemptyset(&empty);
@@ -337,7 +371,7 @@ void command_exec(const struct plan *p, const struct exec_ctx *x)
   /* Last, so the steps above are not constrained by the filter. */
   if (!x->a->filters_early && seccomp_install_all(x->a->filters, x->a->n_filters, &e) < 0)
     command_fail(x, &e);
-  execvp(p->argv[0], command_argv(p));
+  execvp(p->argv[0], x->argv);
   exec_failed(p->argv[0], errno, &e);
   command_fail(x, &e);
 }

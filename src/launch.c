@@ -199,12 +199,16 @@ static void drain_channels(struct monitor *m)
 }
 
 /* Die with the caller: armed first, then checked, so there is no moment
- * at which the caller can die unnoticed. */
-static void guard_caller(pid_t caller)
+ * at which the caller can die unnoticed.  The kernel refuses SIGKILL to no
+ * one, but a caller's seccomp filter may refuse the call: then there is
+ * no guard, and --die-with-parent cannot be kept. */
+static int guard_caller(pid_t caller, struct sbx_error *e)
 {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+    return sbx_fail(e, errno, "--die-with-parent: prctl(PR_SET_PDEATHSIG)");
   if (getppid() != caller)
     _exit(SBX_EXIT_SETUP);
+  return 0;
 }
 
 /* --userns and --pidns: join before clone, so the child is created in
@@ -303,8 +307,8 @@ int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
   };
   struct monitor m = { .plan = p, .sock = -1, .exec_fd = -1 };
 
-  if (p->die_with_parent)
-    guard_caller(caller);
+  if (p->die_with_parent && guard_caller(caller, e) < 0)
+    return -1;
   if (join_namespaces(p, e) < 0 || open_channels(&m, &a, e) < 0)
     return -1;
   pty_relay_init(&m.tty, p->tty_fds);

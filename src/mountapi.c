@@ -101,8 +101,7 @@ int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e)
   struct mount_attr a = { 0 };
   if (syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, &a, sizeof a) == 0 || errno != ENOSYS)
     return 0;
-  c->classic_mount = true;
-  return mnt_load_host_table(c, e);
+  return mnt_use_classic(c, e);
 }
 
 /* src_fd is a detached clone already (ATTR_CLONED: the caller keeps and
@@ -162,6 +161,16 @@ static int fs_new(struct mount_ctx *c, const char *type, const char *const *opts
 
 /* ---- mount(2) fallback ---------------------------------------------- */
 
+/* ENOSPC from a mount means the namespace hit its mount limit. */
+static int mount_error(struct sbx_error *e, const char *what, const char *type)
+{
+  int err = errno;
+  sbx_fail(e, err, "%s%s", what, type);
+  if (err == ENOSPC)
+    sbx_hint(e, "too many mounts: the limit is /proc/sys/fs/mount-max");
+  return -1;
+}
+
 static unsigned long attr_to_ms(unsigned attr)
 {
   return (attr & ATTR_RDONLY ? MS_RDONLY : 0) | (attr & ATTR_NOSUID ? MS_NOSUID : 0) |
@@ -208,10 +217,10 @@ static bool seen_before(const struct mount_table *t, size_t i)
 }
 
 static int remount_submounts(const struct mount_table *t, const char *real, const char *dest,
-                             unsigned long add)
+                             unsigned long add, struct sbx_error *e)
 {
   size_t len = strcmp(real, "/") == 0 ? 0 : strlen(real);
-  for (size_t i = 0; t && i < t->n; i++) {
+  for (size_t i = 0; i < t->n; i++) {
     const char *mp = t->points[i];
     char path[PATH_MAX + 64];
     if (strncmp(mp, real, len) != 0 || mp[len] != '/' || mp[len + 1] == '\0' ||
@@ -221,7 +230,7 @@ static int remount_submounts(const struct mount_table *t, const char *real, cons
     /* Gone, or under a mount that hides it: nothing visible to fix. */
     if (remount_classic(path, add) < 0 && errno != ENOENT && errno != ENOTDIR &&
         errno != EINVAL)
-      return -1;
+      return sbx_fail(e, errno, "bind mount: set the flags of the submount %s", mp);
   }
   return 0;
 }
@@ -242,23 +251,23 @@ static int bind_classic(struct mount_ctx *c, int src_fd, int dest_fd, const char
   fd_path(src_fd, src);
   fd_path(dest_fd, dest);
   if (mount(src, dest, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return -1;
+    return mount_error(e, "bind mount", "");
   if (over_root)
     took_root(c, &none);
   if (path_open(c, dest_path, MK_NONE, &top, e) < 0)
     return -1;
   fd_path(top, dest);
   if (remount_classic(dest, add) < 0)
-    return -1;
+    return sbx_fail(e, errno, "bind mount: set its flags");
   n = readlink(src, real, sizeof real - 1);
   if (n <= 0 || real[0] != '/')
     return 0; /* not a path (anonymous): no host submounts to fix */
   real[n] = '\0';
-  return remount_submounts(c->host_mounts, real, dest, add);
+  return remount_submounts(c->host_mounts, real, dest, add, e);
 }
 
 static int fs_classic(struct mount_ctx *c, const char *type, const char *const *opts,
-                      unsigned attr, int dest_fd)
+                      unsigned attr, int dest_fd, struct sbx_error *e)
 {
   char dest[32], data[512] = "";
   bool over_root = is_root(c, dest_fd);
@@ -270,7 +279,7 @@ static int fs_classic(struct mount_ctx *c, const char *type, const char *const *
     snprintf(data + used, sizeof data - used, "%s%s", used ? "," : "", *opts);
   }
   if (mount(type, dest, type, attr_to_ms(attr), data) < 0)
-    return -1;
+    return mount_error(e, "mount ", type);
   if (over_root)
     took_root(c, &none);
   return 0;
@@ -303,15 +312,15 @@ void mnt_free_host_table(struct mount_ctx *c)
   c->host_mounts = NULL;
 }
 
-int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e)
+/* The mount points of /proc/self/mountinfo, in its order; a read error is
+ * the caller's to report (-1, errno set). */
+static int read_mount_points(FILE *f, struct mount_table *t)
 {
-  FILE *f = fopen("/proc/self/mountinfo", "re");
-  struct mount_table *t = xcalloc(1, sizeof *t);
   char *line = NULL;
   size_t cap = 0;
+  int err;
 
-  if (!f)
-    return sbx_fail(e, errno, "open /proc/self/mountinfo");
+  errno = 0;
   while (getline(&line, &cap, f) > 0) {
     char mp[PATH_MAX];
     if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
@@ -320,79 +329,92 @@ int mnt_load_host_table(struct mount_ctx *c, struct sbx_error *e)
     xgrow(&t->points, &t->cap, t->n + 1, sizeof *t->points);
     t->points[t->n++] = xstrdup(mp);
   }
+  err = ferror(f) ? (errno ? errno : EIO) : 0;
   free(line);
+  errno = err;
+  return err ? -1 : 0;
+}
+
+static int load_host_table(struct mount_ctx *c, struct sbx_error *e)
+{
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  int r;
+
+  if (!f)
+    return sbx_fail(e, errno, "open /proc/self/mountinfo");
+  c->host_mounts = xcalloc(1, sizeof *c->host_mounts);
+  r = read_mount_points(f, c->host_mounts);
+  if (r < 0)
+    sbx_fail(e, errno, "read /proc/self/mountinfo");
   fclose(f);
-  c->host_mounts = t;
+  return r;
+}
+
+/* mount(2) makes a --ro-bind read-only all the way down only with the
+ * host's table of mount points (remount_submounts): no table, no
+ * fallback, and the setup stops rather than leave submounts writable.
+ * So classic_mount is set here only, and only once the table is read. */
+int mnt_use_classic(struct mount_ctx *c, struct sbx_error *e)
+{
+  if (c->classic_mount)
+    return 0;
+  if (load_host_table(c, e) < 0)
+    return sbx_wrap(e, "mount(2) fallback");
+  c->classic_mount = true;
   return 0;
 }
 
 /* ---- the primitives ------------------------------------------------- */
 
-/* ENOSPC from a mount means the namespace hit its mount limit. */
-static int mount_error(struct sbx_error *e, const char *what, const char *type)
+/* Each primitive tries the new API first unless mount(2) is in use, and
+ * on failure reports through here, with errno from the new-API call:
+ * ENOSYS (a kernel or a seccomp filter without the call) switches the rest
+ * of the setup to mount(2), and the caller does the op there (0); any
+ * other error is the op's own (-1). */
+static int new_api_failed(struct mount_ctx *c, const char *what, const char *type,
+                          struct sbx_error *e)
 {
-  int err = errno;
-  sbx_fail(e, err, "%s%s", what, type);
-  if (err == ENOSPC)
-    sbx_hint(e, "too many mounts: the limit is /proc/sys/fs/mount-max");
-  return -1;
-}
-
-/* Runs the new-API variant unless disabled; ENOSYS disables it for good. */
-#define TRY_NEW_API(c, call)                                                   \
-  do {                                                                         \
-    if (!(c)->classic_mount) {                                                 \
-      if ((call) == 0)                                                         \
-        return 0;                                                              \
-      if (errno != ENOSYS)                                                     \
-        return -1;                                                             \
-      (c)->classic_mount = true;                                               \
-      if (mnt_load_host_table(c, e) < 0)                                       \
-        return -1;                                                             \
-    }                                                                          \
-  } while (0)
-
-static int bind_any(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
-                    unsigned attr, struct sbx_error *e)
-{
-  TRY_NEW_API(c, bind_new(c, src_fd, dest_fd, attr));
-  return bind_classic(c, src_fd, dest_fd, dest_path, attr, e);
+  if (errno != ENOSYS)
+    return mount_error(e, what, type);
+  return mnt_use_classic(c, e);
 }
 
 int mnt_bind(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
              unsigned attr, struct sbx_error *e)
 {
-  if (bind_any(c, src_fd, dest_fd, dest_path, attr, e) < 0)
-    return mount_error(e, "bind mount", "");
-  return 0;
-}
-
-static int fs_any(struct mount_ctx *c, const char *type, const char *const *opts,
-                  unsigned attr, int dest_fd, struct sbx_error *e)
-{
-  TRY_NEW_API(c, fs_new(c, type, opts, attr, dest_fd));
-  return fs_classic(c, type, opts, attr, dest_fd);
+  if (!c->classic_mount) {
+    if (bind_new(c, src_fd, dest_fd, attr) == 0)
+      return 0;
+    if (new_api_failed(c, "bind mount", "", e) < 0)
+      return -1;
+  }
+  return bind_classic(c, src_fd, dest_fd, dest_path, attr, e);
 }
 
 int mnt_fs(struct mount_ctx *c, const char *type, const char *const *opts, unsigned attr,
            int dest_fd, struct sbx_error *e)
 {
-  if (fs_any(c, type, opts, attr, dest_fd, e) < 0)
-    return mount_error(e, "mount ", type);
-  return 0;
-}
-
-static int remount_ro_any(struct mount_ctx *c, int dest_fd, struct sbx_error *e)
-{
-  char path[32];
-  TRY_NEW_API(c, sys_setattr(dest_fd, 0, ATTR_RDONLY));
-  fd_path(dest_fd, path);
-  return remount_classic(path, MS_RDONLY);
+  if (!c->classic_mount) {
+    if (fs_new(c, type, opts, attr, dest_fd) == 0)
+      return 0;
+    if (new_api_failed(c, "mount ", type, e) < 0)
+      return -1;
+  }
+  return fs_classic(c, type, opts, attr, dest_fd, e);
 }
 
 int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e)
 {
-  if (remount_ro_any(c, dest_fd, e) < 0)
+  char path[32];
+
+  if (!c->classic_mount) {
+    if (sys_setattr(dest_fd, 0, ATTR_RDONLY) == 0)
+      return 0;
+    if (new_api_failed(c, "remount read-only", "", e) < 0)
+      return -1;
+  }
+  fd_path(dest_fd, path);
+  if (remount_classic(path, MS_RDONLY) < 0)
     return sbx_fail(e, errno, "remount read-only");
   return 0;
 }
@@ -404,29 +426,26 @@ static int keep_base(struct mount_ctx *c, struct sbx_error *e)
   return c->base_fd < 0 ? sbx_fail(e, errno, "new root: dup") : 0;
 }
 
-/* The new root: a tmpfs attached over "/" of this mount namespace (new
- * API), where it hides nothing from path lookups, which start below it,
- * or at /tmp (fallback: mount(2) needs a path, and the sources are opened
- * before this, so the shadowed /tmp is no loss). */
-int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
+/* New API: the tmpfs goes over "/" of this mount namespace, where it
+ * hides nothing from path lookups, which start below it. */
+static int new_root_on_slash(struct mount_ctx *c)
 {
   static const char *const opts[] = { "mode=0755", NULL };
-  if (!c->classic_mount) {
-    _cleanup_close_ int mnt = fsmount_new("tmpfs", opts, ATTR_NOSUID | ATTR_NODEV);
-    if (mnt >= 0 && syscall(SYS_move_mount, mnt, "", AT_FDCWD, "/",
-                            MOVE_MOUNT_F_EMPTY_PATH) == 0) {
-      c->root_fd = steal_fd(&mnt);
-      c->root_on_slash = true;
-      return keep_base(c, e);
-    }
-    if (errno != ENOSYS)
-      return sbx_fail(e, errno, "new root: mount tmpfs");
-    c->classic_mount = true;
-    if (mnt_load_host_table(c, e) < 0)
-      return -1;
-  }
+  _cleanup_close_ int mnt = fsmount_new("tmpfs", opts, ATTR_NOSUID | ATTR_NODEV);
+
+  if (mnt < 0 || syscall(SYS_move_mount, mnt, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return -1;
+  c->root_fd = steal_fd(&mnt);
+  c->root_on_slash = true;
+  return 0;
+}
+
+/* mount(2) needs a path: /tmp, whose shadowing is no loss, since the
+ * sources are opened before this. */
+static int new_root_on_tmp(struct mount_ctx *c, struct sbx_error *e)
+{
   if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
-    return sbx_fail(e, errno, "new root: mount tmpfs on /tmp");
+    return mount_error(e, "new root: mount tmpfs on /tmp", "");
   /* Unbindable: a recursive bind of "/" or "/tmp" made after this must not
    * take the sandbox's own root along. */
   if (mount(NULL, "/tmp", NULL, MS_UNBINDABLE, NULL) < 0)
@@ -434,5 +453,18 @@ int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
   c->root_fd = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (c->root_fd < 0)
     return sbx_fail(e, errno, "new root: open /tmp");
+  return 0;
+}
+
+int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
+{
+  if (!c->classic_mount) {
+    if (new_root_on_slash(c) == 0)
+      return keep_base(c, e);
+    if (new_api_failed(c, "new root: mount ", "tmpfs", e) < 0)
+      return -1;
+  }
+  if (new_root_on_tmp(c, e) < 0)
+    return -1;
   return keep_base(c, e);
 }

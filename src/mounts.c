@@ -89,8 +89,10 @@ static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
 {
   struct stat root;
 
-  if (c->classic_mount || mnt_probe_new_api(c, e) < 0 || c->classic_mount)
-    return c->classic_mount ? 0 : -1;
+  if (!c->classic_mount && mnt_probe_new_api(c, e) < 0)
+    return -1;
+  if (c->classic_mount)
+    return 0;
   if (stat("/", &root) < 0)
     return sbx_fail(e, errno, "stat /");
   for (size_t i = 0; i < c->plan->n_ops; i++) {
@@ -108,7 +110,9 @@ static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
 }
 
 /* A thousand binds hold a thousand fds for a moment: lift the soft limit
- * to the hard one (the command gets the original back, see command.c). */
+ * to the hard one (the command gets the original back, see command.c).
+ * Best effort: without it, an open past the limit fails with EMFILE and
+ * names its op. */
 static void raise_fd_limit(size_t need)
 {
   struct rlimit rl;
@@ -353,7 +357,7 @@ static int build(struct mount_ctx *c, struct sbx_error *e)
   /* Receive host mount events, never send any back. */
   if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return sbx_fail(e, errno, "make / a slave mount");
-  if (c->classic_mount && mnt_load_host_table(c, e) < 0)
+  if (c->plan->classic_mounts && mnt_use_classic(c, e) < 0)
     return -1;
   if (open_sources(c, e) < 0 || mnt_new_root(c, e) < 0)
     return -1;
@@ -368,7 +372,6 @@ int mounts_build_root(const struct plan *p, struct sbx_error *e)
 {
   struct mount_ctx c = {
     .plan = p,
-    .classic_mount = p->classic_mounts,
     .classic_resolve = p->classic_mounts,
     .root_fd = -1,
     .base_fd = -1,

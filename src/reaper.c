@@ -23,6 +23,8 @@ void forwarded_signals(sigset_t *set)
       sigaddset(set, sig);
 }
 
+/* Unchecked: sigprocmask fails only for a bad `how` or pointer (EINVAL,
+ * EFAULT), and this runs before main(), with nobody to tell yet. */
 void block_forwarded_signals(void)
 {
   sigset_t set;

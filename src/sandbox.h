@@ -44,6 +44,7 @@ struct exec_ctx {
   mode_t umask;         /* setup runs with umask 0 */
   struct rlimit nofile; /* setup may raise the fd limit */
   int tty_slave;        /* the sandbox's own terminal, or -1 (pty.h) */
+  char **argv;          /* the command's, with --argv0 (command_prepare) */
 };
 
 /* child.c: runs in the cloned child; never returns. */
@@ -68,7 +69,13 @@ int netns_loopback_up(struct sbx_error *e);
 int mounts_build_root(const struct plan *p, struct sbx_error *e);
 
 
-/* command.c: runs in the process that becomes the command. */
+/* command.c.  command_prepare runs before the command's vfork, in pid 1
+ * (or in the child that becomes the command): it makes what needs the
+ * heap, the environment of --setenv, --unsetenv and --clearenv and the
+ * argv of --argv0, so that the vforked command allocates nothing
+ * (doc/design.md).  command_exec runs in the process that becomes the
+ * command. */
+void command_prepare(const struct plan *p, struct exec_ctx *x);
 void command_exec(const struct plan *p, const struct exec_ctx *x) __attribute__((noreturn));
 
 /* reaper.c: pid 1 of the sandbox. */

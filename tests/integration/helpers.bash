@@ -420,6 +420,22 @@ assert_no_process() {
 	return 1
 }
 
+# run_nested POLICY CMD...: `run --separate-stderr` of CMD, typically the
+# launcher again, as the command of a sandbox whose seccomp policy is the
+# text POLICY: that is how a test makes the launcher meet a kernel without
+# a call, or a call that fails.  CMD runs as the caller's uid (a launcher
+# inside maps it; mapping root would need CAP_SETFCAP outside), sees the
+# host's /dev, /dev/shm included, and has a /proc of its own.
+run_nested() {
+	local dir
+	dir=$(fixture_dir)
+	printf '%s\n' "$1" >"$dir/p.policy"
+	chmod -R a+rX "$dir"
+	shift
+	run --separate-stderr sbx --uid "$(id -u)" --gid "$(id -g)" \
+		--seccomp-profile "$dir/p.policy" --dev-bind /dev /dev --proc /proc -- "$@"
+}
+
 # wait_for_file_line FILE TEXT [SECONDS]: waits until FILE has a line TEXT.
 wait_for_file_line() {
 	local i limit=$((${3:-10} * 20))

@@ -306,3 +306,58 @@ host_dev_shm_submount() {
 	assert_success
 	assert_no_caps
 }
+
+# --- the mount(2) fallback's host mount table ------------------------------
+
+# A kernel before 5.12: no mount_setattr, so the launcher's probe falls
+# back to mount(2) (src/mountapi.c).
+NO_SETATTR='default allow
+mount_setattr: errno ENOSYS'
+
+# openat(AT_FDCWD, path, O_RDONLY|O_CLOEXEC) fails: in the launcher's
+# setup that is the open of /proc/self/mountinfo alone (its other opens
+# are O_PATH, or relative to a directory fd).  The probe's cat opens the
+# same way, which shows that the rule hits.
+NO_MOUNTINFO='openat: errno EACCES if arg0 & 0xffffffff == 0xffffff9c and arg2 & 0xffffffff == 0x80000'
+
+@test "the control case: on the mount(2) fallback a --ro-bind's submount (/dev/shm in /dev) is read-only" {
+	host_dev_shm_submount || skip "the host has no writable tmpfs mounted on /dev/shm"
+	local name="sbx-fb-sub-$$-$RANDOM"
+	run_nested "$NO_SETATTR" "${SBX[@]}" --ro-bind /dev /hostdev -- "$PROBE" write "/hostdev/shm/$name"
+	[[ ! -e /dev/shm/$name ]] || { rm -f "/dev/shm/$name"; false; }
+	assert_output_equals "EROFS"
+	assert_stderr_empty
+}
+
+@test "the fallback without the host's mount table does not start (submounts would stay writable)" {
+	host_dev_shm_submount || skip "the host has no writable tmpfs mounted on /dev/shm"
+	local name="sbx-fb-notable-$$-$RANDOM"
+	run_nested "$NO_SETATTR
+$NO_MOUNTINFO" "$PROBE" cat /proc/self/mountinfo
+	assert_output_equals "EACCES"
+	run_nested "$NO_SETATTR
+$NO_MOUNTINFO" "${SBX[@]}" --ro-bind /dev /hostdev -- "$PROBE" write "/hostdev/shm/$name"
+	[[ ! -e /dev/shm/$name ]] || { rm -f "/dev/shm/$name"; false; }
+	assert_setup_error /proc/self/mountinfo
+	assert_output_equals ""
+}
+
+# A filter that refuses open_tree only: the probe keeps the new API, and
+# the first bind falls back to mount(2) in the middle of the setup.
+@test "a fallback in the middle of the setup that cannot read the mount table says so" {
+	run_nested "default allow
+open_tree: errno ENOSYS
+$NO_MOUNTINFO" "${SBX[@]}" --ro-bind /dev /hostdev -- "$PROBE" write /hostdev/shm/x
+	assert_setup_error /proc/self/mountinfo
+	[[ $stderr == *": open /proc/self/mountinfo: Permission denied" ]] ||
+		{ show_run; false; }
+}
+
+@test "a bind that fails says which op and why, in one line" {
+	local fix
+	fix=$(fixture_dir)
+	echo data >"$fix/file"
+	run --separate-stderr sbx --dir /d --bind "$fix/file" /d -- "$PROBE" ls /d
+	assert_setup_error "--bind $fix/file /d: bind mount: "
+	[[ $stderr == *": Not a directory" || $stderr == *": Invalid argument" ]] || { show_run; false; }
+}

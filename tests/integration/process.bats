@@ -197,3 +197,66 @@ assert_shared_ns() {
 	ns_compare --share-cgroup
 	assert_shared_ns cgroup
 }
+
+# --- --block-fd ------------------------------------------------------------------
+
+# block_fd_signalled LAUNCHER-ARGS...: starts the launcher with --block-fd
+# on a pipe that never gets a byte (this shell holds a writer), waits for
+# the process that will become the command, sends SIGTERM to the launcher
+# and expects the sandbox to end as the command would, by SIGTERM (143),
+# without the command having run.
+block_fd_signalled() {
+	local F pid kids=() i
+	F=$(fixture_dir)
+	mkfifo "$F/pipe"
+	"$@" --block-fd 3 -- "$PROBE" ids 3<>"$F/pipe" >"$F/out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 200 && ${#kids[@]} == 0; i++)); do
+		sleep 0.05
+		mapfile -t kids < <(pgrep -P "$pid")
+		# with a reaper, the command is its child
+		[[ -z ${REAPER:-} || ${#kids[@]} -eq 0 ]] || mapfile -t kids < <(pgrep -P "${kids[0]}")
+	done
+	[[ ${#kids[@]} -gt 0 ]] || { echo "no command process appeared" >&2; kill -KILL "$pid"; false; }
+	sleep 0.2
+	kill -TERM "$pid"
+	wait_bounded "$pid" 5
+	if [[ $WAIT_STATUS -ne 143 || -s $F/out ]]; then
+		echo "expected status 143 and no output, got $WAIT_STATUS:" >&2
+		cat "$F/out" >&2
+		return 1
+	fi
+}
+
+# The command waits for the byte after setup, before its exec; a signal to
+# the launcher must reach it then too.  With a reaper (PID namespace), pid
+# 1 is the one that passes it on, so it must not be suspended meanwhile.
+@test "--block-fd: a signal to the launcher while the command waits for the byte ends the sandbox" {
+	REAPER=1 block_fd_signalled "${SBX[@]}"
+}
+
+@test "--block-fd without a reaper (bwrap, no --unshare-pid): the signal ends the sandbox too" {
+	block_fd_signalled "$SANDBOX_BWRAP" --ro-bind / / --die-with-parent
+}
+
+# --- calls a caller's seccomp filter refuses ---------------------------------
+
+# A die-with-parent that cannot be armed is not kept: the sandbox does not
+# start rather than outlive its caller.  (prctl option 1 is
+# PR_SET_PDEATHSIG.)
+@test "die-with-parent that the kernel refuses to arm is a setup error" {
+	run_nested 'default allow
+prctl: errno EPERM if arg0 == 1' "${SBX[@]}" -- "$PROBE" ids
+	assert_setup_error PR_SET_PDEATHSIG
+	assert_output_equals ""
+}
+
+# The command gets the caller's fd limit back; a limit that cannot be read
+# is an error, not a limit of 0.  (prlimit64 with no new limit, on
+# RLIMIT_NOFILE, 7, is getrlimit.)
+@test "an fd limit that cannot be read is a setup error, not a limit of 0" {
+	run_nested 'default allow
+prlimit64: errno EPERM if arg1 == 7 and arg2 == 0' "${SBX[@]}" -- "$PROBE" cat /proc/self/limits
+	assert_setup_error RLIMIT_NOFILE
+	assert_output_equals ""
+}
