@@ -178,8 +178,9 @@ static void monitor_loop(struct monitor *m)
       { .fd = wants_report(m) ? m->sock : -1, .events = POLLIN },
     };
     size_t n_tty = pty_relay_poll(&m->tty, pfd + 2);
-    if (poll(pfd, 2 + n_tty, -1) < 0 && errno != EINTR)
+    if (poll(pfd, 2 + n_tty, pty_relay_timeout(&m->tty)) < 0 && errno != EINTR)
       break;
+    pty_relay_foreground(&m->tty);
     if (pfd[1].revents)
       read_sock(m);
     pty_relay_handle(&m->tty, pfd + 2, n_tty);

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 void plan_init(struct plan *p, enum personality pers)
@@ -227,19 +226,13 @@ static int check_combinations(const struct plan *p, struct sbx_error *e)
 /* SPEC §1: the sandbox personality unshares everything, maps the caller
  * to root and adds the implicit mounts and the default seccomp profile. */
 /* Which of fds 0-2 are the caller's terminal (bit N for fd N), when stdin
- * is one and the launcher is in its foreground: they get the sandbox's
- * own pty (pty.h).  0 otherwise. */
+ * is one: they get the sandbox's own pty (pty.h).  0 otherwise. */
 static unsigned caller_terminal_fds(void)
 {
   struct stat in, st;
   unsigned fds = 1;
 
-  if (!isatty(STDIN_FILENO))
-    return 0;
-  /* Started in the background (`sandbox ... &`), the launcher may not
-   * take the terminal into raw mode under the shell in the foreground:
-   * the command shares the terminal then, as it did before. */
-  if (tcgetpgrp(STDIN_FILENO) != getpgrp() || fstat(STDIN_FILENO, &in) < 0)
+  if (!isatty(STDIN_FILENO) || fstat(STDIN_FILENO, &in) < 0)
     return 0;
   for (int fd = 1; fd <= 2; fd++)
     if (isatty(fd) && fstat(fd, &st) == 0 && st.st_rdev == in.st_rdev)

@@ -103,6 +103,7 @@ int pty_attach(int slave, unsigned fds, struct sbx_error *e)
 void pty_relay_init(struct pty_relay *r, unsigned fds)
 {
   r->master = -1;
+  r->hung_up = false;
   r->in = STDIN_FILENO;
   /* Output goes where the command's output went: stdout when it is this
    * terminal, else stderr, else stdin's own fd (terminals open O_RDWR). */
@@ -114,10 +115,21 @@ void pty_relay_init(struct pty_relay *r, unsigned fds)
 
 void pty_relay_start(struct pty_relay *r, int master)
 {
-  struct termios raw;
-
   r->master = master;
   fcntl(master, F_SETFL, O_NONBLOCK);
+  pty_relay_foreground(r);
+}
+
+void pty_relay_foreground(struct pty_relay *r)
+{
+  struct termios raw;
+
+  /* A launcher in the background (`sandbox ... &`) must not change the
+   * modes under the shell in the foreground: it relays output only, and
+   * takes the keyboard once `fg` brings it to the foreground (see
+   * pty_relay_timeout). */
+  if (r->raw || r->master < 0 || tcgetpgrp(r->in) != getpgrp())
+    return;
   /* Raw: every key, ^C and ^Z included, reaches the sandbox's pty, whose
    * line discipline (with the caller's modes) turns them into signals
    * for the sandbox's foreground job, and output is passed unchanged. */
@@ -128,21 +140,34 @@ void pty_relay_start(struct pty_relay *r, int master)
   r->raw = tcsetattr(r->in, TCSANOW, &raw) == 0;
 }
 
+/* How soon `fg` takes effect; and only a launcher in the background
+ * wakes this way. */
+#define FOREGROUND_CHECK_MS 100
+
+int pty_relay_timeout(const struct pty_relay *r)
+{
+  return r->master >= 0 && !r->hung_up && !r->raw ? FOREGROUND_CHECK_MS : -1;
+}
+
 size_t pty_relay_poll(const struct pty_relay *r, struct pollfd *pfd)
 {
-  if (r->master < 0)
+  if (r->master < 0 || r->hung_up)
     return 0;
   /* Input waits while the pty's input queue is full: no read from the
    * caller until what was read is written. */
-  pfd[0] = (struct pollfd){ .fd = r->in_done || r->n_pending ? -1 : r->in, .events = POLLIN };
+  pfd[0] = (struct pollfd){ .fd = !r->raw || r->in_done || r->n_pending ? -1 : r->in,
+                            .events = POLLIN };
   pfd[1] = (struct pollfd){ .fd = r->master,
                             .events = (short)(POLLIN | (r->n_pending ? POLLOUT : 0)) };
   return 2;
 }
 
+/* The master stays open until the end: closing it hangs the slave up,
+ * and the kernel would send SIGHUP to a command that has closed its fds
+ * but not yet exited (cat does). */
 static void hang_up(struct pty_relay *r)
 {
-  close(steal_fd(&r->master));
+  r->hung_up = true;
 }
 
 static void copy_output(struct pty_relay *r)
@@ -186,9 +211,9 @@ void pty_relay_handle(struct pty_relay *r, const struct pollfd *pfd, size_t n)
     return;
   if (pfd[0].revents)
     copy_input(r);
-  if (r->master >= 0 && (pfd[1].revents & POLLOUT))
+  if (pfd[1].revents & POLLOUT)
     flush_pending(r);
-  if (r->master >= 0 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+  if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
     copy_output(r);
 }
 
@@ -203,14 +228,14 @@ void pty_relay_finish(struct pty_relay *r)
 {
   /* The kernel moves what the command wrote last to the master's side
    * asynchronously: read until the slave's hang-up says it is all there. */
-  while (r->master >= 0) {
+  while (r->master >= 0 && !r->hung_up) {
     struct pollfd p = { .fd = r->master, .events = POLLIN };
-    if (poll(&p, 1, DRAIN_SILENCE_MS) <= 0) {
-      hang_up(r);
+    if (poll(&p, 1, DRAIN_SILENCE_MS) <= 0)
       break;
-    }
     copy_output(r);
   }
+  if (r->master >= 0)
+    close(steal_fd(&r->master));
   if (r->raw)
     tcsetattr(r->in, TCSADRAIN, &r->saved);
   r->raw = false;

@@ -31,10 +31,12 @@ int pty_attach(int slave, unsigned fds, struct sbx_error *e);
 
 /* launch.c: the relay. */
 struct pty_relay {
-  int master;         /* -1 until the child sends it, and once it hangs up */
+  int master;         /* -1 until the child sends it */
+  bool hung_up;       /* every slave fd is closed: nothing more to relay */
   int in, out;        /* the caller's terminal: read from, write to */
   bool in_done;       /* the caller's side hung up or closed */
-  bool raw;           /* the caller's modes are saved in `saved` */
+  bool raw;           /* the caller's modes are saved in `saved`, and its
+                       * input is relayed */
   struct termios saved;
   size_t n_pending;   /* bytes of `pending` not yet written to the master */
   char pending[4096];
@@ -44,6 +46,12 @@ void pty_relay_init(struct pty_relay *r, unsigned fds);
 /* Takes the master received from the child; puts the caller's terminal in
  * raw mode. */
 void pty_relay_start(struct pty_relay *r, int master);
+/* In the caller's foreground now, the relay takes the keyboard (raw mode,
+ * input relayed), if it has not yet. */
+void pty_relay_foreground(struct pty_relay *r);
+/* poll()'s timeout while the relay waits to be in the foreground: `fg`
+ * of a running job sends no signal, so the launcher looks; -1 otherwise. */
+int pty_relay_timeout(const struct pty_relay *r);
 /* Fills up to 2 pollfds; returns how many. */
 size_t pty_relay_poll(const struct pty_relay *r, struct pollfd *pfd);
 /* Acts on what poll() said about the fds pty_relay_poll gave. */

@@ -71,11 +71,13 @@ assert_terminal_restored() {
 	assert_line fd2=caller
 }
 
-@test "terminal: started in the background, the command shares the terminal and runs" {
-	drive run bash -c 'set -m; "$@" & wait $!' bash "${SBX[@]}" -- sh -c 'echo name=$(tty)'
+@test "terminal: started in the background and brought back with fg, the command keeps its own pty" {
+	drive background "${SBX[@]}" --
+	assert_line ready=True
+	assert_line inside_name=/dev/pts/0
+	assert_line fg=True
+	assert_line got=True
 	assert_line status=0
-	assert_output_contains inside_name=/dev/
-	refute_line inside_name=/dev/pts/0
 }
 
 @test "terminal: without a terminal on stdin, nothing changes" {

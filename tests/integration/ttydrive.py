@@ -298,6 +298,20 @@ def sc_winsize(t, cmd):
     say("status", t.wait())
 
 
+def sc_background(t, cmd):
+    """Started with `&` from a shell with job control, then brought back
+    with `fg`: output is relayed meanwhile, the keyboard only after."""
+    t.spawn(["bash", "-c", 'set -m; "$@" & sleep 1; echo fg-now; fg %1', "bash"] + cmd +
+            ["sh", "-c", "echo ready; echo name=$(tty); read -r x; echo got=$x"])
+    say("ready", t.expect("ready"))
+    say("fg", t.expect("fg-now"))
+    time.sleep(0.5)
+    t.send("hello\r")
+    say("got", t.expect("got=hello"))
+    say("status", t.wait())
+    say_inside(t)
+
+
 IDENTITY = r"""
 import os, termios
 def ident(path):
