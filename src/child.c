@@ -1,4 +1,4 @@
-/* The cloned child: it sets up the sandbox in the order of SPEC §4.1,
+/* The cloned child: it sets up the sandbox in the order of doc/design.md, "Launch order",
  * then becomes the reaper (pid 1) and forks the command, or becomes the
  * command itself. */
 #include "caps.h"

@@ -12,7 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-/* Exit statuses of SPEC §3. */
+/* Exit statuses (doc/design.md, "Personalities"). */
 enum {
   SBX_EXIT_SETUP = 125,     /* sandbox personality; bwrap uses 1 */
   SBX_EXIT_NOEXEC = 126,

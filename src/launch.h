@@ -1,4 +1,4 @@
-/* The launch sequence of SPEC §4.1, in one place. */
+/* The launch sequence of doc/design.md, "Launch order", in one place. */
 #ifndef SBX_LAUNCH_H
 #define SBX_LAUNCH_H
 

@@ -223,7 +223,7 @@ static int check_combinations(const struct plan *p, struct sbx_error *e)
   return 0;
 }
 
-/* SPEC §1: the sandbox personality unshares everything, maps the caller
+/* doc/design.md, "Personalities": the sandbox personality unshares everything, maps the caller
  * to root and adds the implicit mounts and the default seccomp profile. */
 /* Which of fds 0-2 are the caller's terminal (bit N for fd N), when stdin
  * is one: they get the sandbox's own pty (pty.h).  0 otherwise. */
@@ -292,7 +292,8 @@ int plan_finish(struct plan *p, struct sbx_error *e)
 
 /* In the bwrap personality, a few failures are worded as bubblewrap words
  * them, since its callers and its test suite match those words; the
- * sandbox personality names the option instead (SPEC §3). */
+ * sandbox personality names the option instead (doc/design.md,
+ * "Command line and diagnostics"). */
 static bool bwrap_words(const struct plan *p)
 {
   return p->pers == PERS_BWRAP;

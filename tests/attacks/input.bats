@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Attacks on the launcher's input (SPEC §2): every kind of bad command
+# Attacks on the launcher's input (doc/design.md, "Command line and diagnostics"): every kind of bad command
 # line, numbers that truncate or wrap, fds that are not open, --args and
 # @FILE abuse, the argument limit, argc == 0.  Each must be refused before
 # anything is created (setup status 125, bubblewrap's 1), the command must

@@ -94,7 +94,7 @@ static void check_plan(const struct plan *p)
   check_ops(p);
 }
 
-/* What plan_finish promises in the sandbox personality (SPEC §1). */
+/* What plan_finish promises in the sandbox personality (doc/design.md, "Personalities"). */
 static void check_finished(const struct plan *p)
 {
   check_plan(p);

@@ -14,7 +14,7 @@
 #
 # Where the launcher differs from bubblewrap on purpose, the case says why in
 # a comment and compares only what must match. The wording of diagnostics
-# after the "bwrap: " prefix is ours (SPEC §3: "what failed: object:
+# after the "bwrap: " prefix is ours (doc/design.md, "Command line and diagnostics": "what failed: object:
 # strerror"), so by default only their presence and prefix are compared.
 #
 # Each case is one call: bw_compare [OPTIONS] -- ARGS... (ARGS come after
@@ -258,7 +258,7 @@ setup() {
 }
 
 @test "diff: --mqueue" {
-	# bubblewrap mounts the mqueue file system with no flags; SPEC §4.2
+	# bubblewrap mounts the mqueue file system with no flags; doc/design.md ("Guarantees")
 	# makes every mount nosuid and nodev (noexec is moot on mqueue), so the
 	# flags are taken out of the /mq line before the comparison.
 	bw_compare_ok -- --unshare-ipc --proc /proc --mqueue /mq sh -c '@LIB@ ls -ln / | grep mq; mi | grep -v " /mq "; mi | grep " /mq " | sed -E "s/(nosuid|nodev|noexec),//g"'
@@ -417,7 +417,7 @@ setup() {
 
 @test "diff: --uid 4294967296 (on purpose: refused, bubblewrap truncates)" {
 	# bubblewrap 0.8.0 parses ids with strtoul into a uid_t and silently runs
-	# as uid 0; SPEC §2 requires the value to be range-checked and refused.
+	# as uid 0; doc/design.md ("Command line and diagnostics") requires the value to be range-checked and refused.
 	# Only our side is checked here.
 	need_reference
 	run --separate-stderr bwb --uid 4294967296 true
@@ -459,7 +459,7 @@ setup() {
 
 @test "diff: no arguments: exit 1, nothing on stdout, a message on stderr" {
 	# bubblewrap prints its usage on stderr; a one-line diagnostic
-	# (SPEC §3) is accepted too, so stderr is checked separately.
+	# (doc/design.md, "Command line and diagnostics") is accepted too, so stderr is checked separately.
 	bw_compare -n -s ignore --
 	[[ $BWC_REF_STATUS == 1 ]]
 	[[ $BWC_OUR_STDERR == "usage: bwrap "* || $BWC_OUR_STDERR == "bwrap: "* ]] || {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The options of the bwrap personality (SPEC §2.1), each with its bad
+# The options of the bwrap personality (doc/design.md, "Personalities"), each with its bad
 # inputs, checked against bubblewrap's documented behaviour (and, for the
 # options newer than the reference bubblewrap 0.8.0, only against that).
 # Everything runs as the unprivileged test user; the launcher is invoked
@@ -128,7 +128,7 @@ BAD_FD_WORDS=()
 }
 
 @test "fds: a sign or a blank is refused (on purpose: strict numbers)" {
-	# bubblewrap parses fds with strtol, which takes "+0" and " 0"; SPEC §2
+	# bubblewrap parses fds with strtol, which takes "+0" and " 0"; doc/design.md ("Command line and diagnostics")
 	# wants numbers without sign or anything around them. fd 0 is open, so
 	# only the parsing can refuse these.
 	BAD_FD_PRE=()
@@ -156,7 +156,7 @@ BAD_FD_WORDS=()
 }
 
 @test "--size: a sign or a blank is refused (on purpose: strict numbers)" {
-	# bubblewrap's strtoull skips blanks and takes a sign; SPEC §2 does not
+	# bubblewrap's strtoull skips blanks and takes a sign; doc/design.md ("Command line and diagnostics") does not
 	local v
 	for v in ' 5' +5 '5 '; do
 		run --separate-stderr bwb --size "$v" --tmpfs /t true
@@ -1008,7 +1008,7 @@ except OSError:
 }
 
 @test "SIGTERM and SIGINT to the launcher reach the command (on purpose: bubblewrap does not forward)" {
-	# bubblewrap 0.8-0.11 do not forward signals (issue #369); SPEC §4.4
+	# bubblewrap 0.8-0.11 do not forward signals (issue #369); doc/design.md ("Processes")
 	# makes the launcher forward SIGINT, SIGTERM, ... in both personalities.
 	local F sig ns
 	for ns in --unshare-pid --unshare-ipc; do
@@ -1030,7 +1030,7 @@ except OSError:
 # --- as root -----------------------------------------------------------------------
 
 @test "a setuid copy of the launcher refuses to run, in both personalities (on purpose)" {
-	# bubblewrap <= 0.11 runs setuid; SPEC §4.2 refuses to.  The driver,
+	# bubblewrap <= 0.11 runs setuid; doc/design.md ("Guarantees") refuses to.  The driver,
 	# as root, installs a setuid-root copy next to the launcher.
 	[[ -u $TESTROOT/sandbox-suid ]] || skip "no setuid copy: the driver was not run as root"
 	run --separate-stderr "$TESTROOT/sandbox-suid" --ro-bind /usr /usr -- /usr/bin/true

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Diagnostics that carry a hint (SPEC §3): each is one line, names what
+# Diagnostics that carry a hint (doc/design.md, "Command line and diagnostics"): each is one line, names what
 # failed, and says what to do about it.
 
 load helpers

@@ -19,7 +19,7 @@ setup() {
 @test "diff as root: --cap-drop ALL, and --cap-drop ALL --cap-add one" {
 	# The bounding set is left out on purpose: bubblewrap leaves root's
 	# full, the bwrap personality cuts it to the kept caps, so that no
-	# later exec can regain what was dropped (SPEC §4.2).
+	# later exec can regain what was dropped (doc/design.md, "Guarantees").
 	bw_compare_ok -- --proc /proc --cap-drop ALL sh -c '@LIB@ grep -E "^Cap(Prm|Eff)" /proc/self/status'
 	bw_compare_ok -- --proc /proc --cap-drop ALL --cap-add CAP_CHOWN sh -c '@LIB@ grep -E "^Cap(Prm|Eff)" /proc/self/status'
 }
