@@ -400,13 +400,13 @@ bpf_size() {
 	assert_output_equals "$ours"
 }
 
-# in_pty COMMAND: runs the shell command line in a new pseudo-terminal.
+# in_pty COMMAND: runs the shell command line in a new pseudo-terminal that
+# tests/integration/ttydrive.py makes (it types nothing, unlike script(1),
+# which types its EOF character when its own stdin ends); output and lines
+# are the command's KEY=VALUE lines.
 in_pty() {
-	run timeout -k 5 "$SBX_TIMEOUT" script -qec "$1" /dev/null </dev/null
-	# script(1) types its EOF character when its stdin ends; a pty of the
-	# sandbox's own, which gets every byte typed, echoes it as ^@.
-	output=${output//$'\r'/}
-	output=${output//^@/}
+	run bounded "${PYTHON3:-python3}" "$BATS_TEST_DIRNAME/ttydrive.py" run bash -c "$1"
+	output=$(sed -n 's/^inside_//p' <<<"$output")
 	mapfile -t lines <<<"$output"
 }
 
