@@ -23,22 +23,23 @@ drive() {
 	run bounded "${DRIVE[@]}" "$@"
 }
 
+# assert_lines LINE...: each is a line of the output.
+assert_lines() {
+	local line
+	for line; do
+		assert_line "$line"
+	done
+}
+
 # The caller's terminal exactly as it was: modes, line discipline, locked
 # modes, nothing pending in its input queue.
 assert_terminal_restored() {
-	assert_line same_modes=yes
-	assert_line same_ldisc=yes
-	assert_line same_locked=yes
-	assert_line same_pending=yes
+	assert_lines same_modes=yes same_ldisc=yes same_locked=yes same_pending=yes
 }
 
 @test "terminal: the command's stdin, stdout, stderr and /dev/tty are a pty of the sandbox's own" {
 	drive identity "${SBX[@]}" --
-	assert_line status=0
-	assert_line fd0=other
-	assert_line fd1=other
-	assert_line fd2=other
-	assert_line devtty=fd0
+	assert_lines status=0 fd0=other fd1=other fd2=other devtty=fd0
 	# ... the pty of the sandbox's devpts.
 	drive run "${SBX[@]}" -- sh -c 'echo name=$(tty)'
 	assert_line inside_name=/dev/pts/0
@@ -61,23 +62,14 @@ assert_terminal_restored() {
 
 @test "terminal: --share-terminal, and the bwrap personality, keep the caller's terminal" {
 	drive identity "${SBX[@]}" --share-terminal --
-	assert_line status=0
-	assert_line fd0=caller
-	assert_line fd1=caller
-	assert_line devtty=fd0
+	assert_lines status=0 fd0=caller fd1=caller devtty=fd0
 	drive identity "$SANDBOX_BWRAP" --unshare-all --ro-bind / / --proc /proc --dev /dev --
-	assert_line status=0
-	assert_line fd0=caller
-	assert_line fd2=caller
+	assert_lines status=0 fd0=caller fd2=caller
 }
 
 @test "terminal: started in the background and brought back with fg, the command keeps its own pty" {
 	drive background "${SBX[@]}" --
-	assert_line ready=True
-	assert_line inside_name=/dev/pts/0
-	assert_line fg=True
-	assert_line got=True
-	assert_line status=0
+	assert_lines ready=True inside_name=/dev/pts/0 fg=True got=True status=0
 }
 
 @test "terminal: without a terminal on stdin, nothing changes" {
@@ -96,9 +88,7 @@ assert_terminal_restored() {
 	# Each one acted on the sandbox's pty or was refused: the modes and
 	# the foreground group changed inside, and none of it reached the
 	# caller's terminal (TIOCSTI would leave input pending there).
-	assert_line inside_fd0:tcsetattr=OK
-	assert_line inside_devtty:tcsetpgrp=OK
-	assert_line inside_tty=/dev/pts/0
+	assert_lines inside_fd0:tcsetattr=OK inside_devtty:tcsetpgrp=OK inside_tty=/dev/pts/0
 }
 
 # The checks above can fail: with --share-terminal the command's changes
@@ -118,9 +108,7 @@ assert_terminal_restored() {
 
 @test "terminal: the caller's modes come back after kill -9 of the command" {
 	drive restore-kill9 "${SBX[@]}" --
-	assert_line ready=True
-	assert_line found=1
-	assert_line status=137
+	assert_lines ready=True found=1 status=137
 	assert_terminal_restored
 }
 
@@ -144,22 +132,12 @@ assert_terminal_restored() {
 
 @test "terminal: bash -i has job control: background job, ^Z and fg, ^C for the foreground job only" {
 	drive job-control "${SBX[@]}" --
-	assert_line prompt=True
-	assert_line bg_started=True
-	assert_line stopped=True
-	assert_line resumed=True
-	assert_line interrupted=True
-	assert_line bg_survived=True
-	assert_line ps_tty=True
-	assert_line status=0
+	assert_lines prompt=True bg_started=True stopped=True resumed=True interrupted=True bg_survived=True ps_tty=True status=0
 }
 
 @test "terminal: a password read from /dev/tty with echo off" {
 	drive password "${SBX[@]}" --
-	assert_line asked=True
-	assert_line got=True
-	assert_line echoed=no
-	assert_line status=0
+	assert_lines asked=True got=True echoed=no status=0
 }
 
 @test "terminal: end-of-file (^D) ends cat" {
@@ -176,7 +154,5 @@ assert_terminal_restored() {
 
 @test "terminal: the window size at start and its changes reach the command" {
 	drive winsize "${SBX[@]}" --
-	assert_line initial=True
-	assert_line ready=True
-	assert_line changed=True
+	assert_lines initial=True ready=True changed=True
 }
