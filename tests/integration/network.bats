@@ -143,6 +143,35 @@ check_ready_first() { # MODE: the command never starts before the network is up
 	check_ready_first slirp4netns
 }
 
+check_with_other_waits() { # MODE: the network with the other waits of the child
+	need_mode "$1"
+	local dir
+	dir=$(fixture_dir)
+	# --info-fd makes the child wait for the launcher before its maps too;
+	# --disable-userns enters a nested user namespace after the network;
+	# --as-pid-1 runs the command without a reaper.
+	run sbx --net "$1" --info-fd 3 --disable-userns -- /usr/sbin/ip -4 route show default \
+		3>"$dir/info"
+	assert_success
+	[[ $output == "default via "*" dev eth0"* ]] || { show_run; return 1; }
+	grep -q '"child-pid"' "$dir/info"
+	run sbx --net "$1" --as-pid-1 -- /usr/sbin/ip -4 route show default
+	assert_success
+	[[ $output == "default via "*" dev eth0"* ]] || { show_run; return 1; }
+	run --separate-stderr sbx --net "$1" -v -- /bin/true
+	assert_success
+	[[ $stderr == *"sandbox: network: "*" ms"* ]] || { show_run; return 1; }
+	assert_no_helper
+}
+
+@test "network: pasta with --info-fd, --disable-userns, --as-pid-1 and -v" {
+	check_with_other_waits pasta
+}
+
+@test "network: slirp4netns with --info-fd, --disable-userns, --as-pid-1 and -v" {
+	check_with_other_waits slirp4netns
+}
+
 # --- lifecycle ---------------------------------------------------------------------
 
 check_lifecycle_exit() { # MODE
@@ -321,6 +350,7 @@ check_port_taken() { # MODE
 
 @test "network: a bad --publish is refused before anything runs" {
 	local bad
+	host_snapshot
 	for bad in 80 :80 80: 0:80 80:0 65536:80 a:b 1.2.3:80:80 127.0.0.1:80:80/sctp \
 		'[::1:80:80' 'localhost:80:80'; do
 		run --separate-stderr "${SBX[@]}" --net pasta --publish "$bad" -- /bin/true
@@ -337,6 +367,7 @@ check_port_taken() { # MODE
 	run --separate-stderr "$SANDBOX" --compat=bwrap --net pasta -- /bin/true
 	assert_status 1
 	[[ $stderr == *"Unknown option --net"* ]] || { show_run; return 1; }
+	host_unchanged
 }
 
 # --- the host's loopback -----------------------------------------------------------------

@@ -46,11 +46,15 @@ $VETHS"
 
 @test "bridge: traffic both ways between the host and the sandbox" {
 	need_python
+	local dir
+	dir=$(fixture_dir)
+	# The host's server listens on every address: the bridge, and with it
+	# 10.89.0.1, exists only once the sandbox has made it.
 	run --separate-stderr rootnet "
-python3 \$NETTOOL tcp-serve 10.89.0.1 7200 from-the-host >/dev/null &
+python3 \$NETTOOL tcp-serve 0.0.0.0 7200 from-the-host >$dir/server &
+until grep -q listening $dir/server; do sleep 0.05; done
 S --net bridge=sbxbr0 -- sh -c '
 	python3 $NETTOOL tcp-serve 0.0.0.0 7201 from-the-sandbox &
-	sleep 0.5
 	python3 $NETTOOL tcp-get 10.89.0.1 7200
 	wait' &
 for i in \$(seq 100); do
