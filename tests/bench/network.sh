@@ -35,16 +35,12 @@ mkdir -p "$net/cmd"
 cc -O2 -Wall -o "$work/tcpbench" "$here/tcpbench.c"
 chmod -R a+rX "$work"
 
-# in_net CMD...: CMD as root in a fresh network namespace with the veth pair.
-NET_SETUP='
-ip link set lo up
-ip link add vt0 type veth peer name vt1
-ip addr add 10.99.0.2/24 dev vt0
-ip addr add 10.99.0.1/24 dev vt1
-ip link set vt0 up
-ip link set vt1 up
-ip route add default via 10.99.0.1 dev vt0
-'
+# in_net CMD...: CMD as root in a fresh network namespace with lo up and
+# the veth pair of the tests' testnet (TESTNET_LINKS).
+# shellcheck source=../integration/net_helpers.bash
+. "$here/../integration/net_helpers.bash"
+NET_SETUP="ip link set lo up
+$TESTNET_LINKS"
 in_net() {
 	unshare --net -- bash -euc "$NET_SETUP"'exec "$@"' _ "$@"
 }
