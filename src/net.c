@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -403,22 +404,29 @@ int net_wait_fd(const struct net_run *r)
 
 /* ---- readiness, failure ---------------------------------------------------- */
 
+static bool says_nothing(const char *l)
+{
+  return strspn(l, " \t\r") == strlen(l) || strstr(l, "to syslog") ||
+         strncmp(l, "WARNING:", 8) == 0;
+}
+
 /* The helper's last line that says something: its log may end with
- * complaints about a missing syslog that explain nothing. */
+ * complaints about a missing syslog that explain nothing, and after a bad
+ * option with its usage, which the line before explains. */
 static void last_words(int fd, char *out, size_t size)
 {
   char buf[4096];
-  off_t end = lseek(fd, 0, SEEK_END);
-  off_t from = end > (off_t)sizeof buf - 1 ? end - (off_t)sizeof buf + 1 : 0;
-  ssize_t n = fd >= 0 ? pread(fd, buf, sizeof buf - 1, from) : -1;
+  ssize_t n = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
   char *line = NULL;
 
   out[0] = '\0';
   buf[n > 0 ? n : 0] = '\0';
-  for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-    if (strspn(l, " \t\r") != strlen(l) && !strstr(l, "to syslog") &&
-        strncmp(l, "WARNING:", 8) != 0)
+  for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+    if (strncasecmp(l, "usage:", 6) == 0 && line)
+      break;
+    if (!says_nothing(l))
       line = l;
+  }
   if (line)
     snprintf(out, size, "%s", line);
 }
