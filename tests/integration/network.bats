@@ -241,7 +241,8 @@ check_lifecycle_failure() { # MODE
 	# The helper itself fails: an option it does not know.
 	run --separate-stderr sbx --net "$1:--no-such-option" -- /bin/true
 	assert_setup_error "--net $1" "the helper"
-	[[ $stderr == *"stopped before the network was ready"* ]] || { show_run; return 1; }
+	[[ $stderr == *"stopped before the network was ready"*"--no-such-option"* ]] ||
+		{ show_run; return 1; }
 	assert_no_helper
 	host_unchanged
 }
