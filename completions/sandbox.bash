@@ -20,6 +20,7 @@ _sandbox_options='
 --chdir --setenv --unsetenv --clearenv --argv0 --pass-fd --new-session --share-terminal
 --die-with-parent --as-pid-1 --lock-file --sync-fd --block-fd
 --userns-block-fd --info-fd --json-status-fd --args --rlimit
+--net -p --publish --net-host-loopback --netns --ip
 -v --verbose --level-prefix --help --version
 '
 
@@ -40,9 +41,13 @@ _sandbox_profiles='default devel none'
 _sandbox_rlimits='as core cpu data fsize locks memlock msgqueue nice nofile nproc rss
 rtprio rttime sigpending stack'
 
+# The modes of --net; those that take more after ":" or "=" end there.
+_sandbox_net_modes='none host pasta pasta: slirp4netns slirp4netns: bridge='
+
 # _sandbox_opt_args OPTION: the kinds of the values OPTION takes, one word
 # per value: path (a file or directory), dir, fd, octal, cap, profile, var,
-# rlimit (NAME= of --rlimit), word (anything; nothing to suggest).  Nothing for a flag.
+# rlimit (NAME= of --rlimit), net (a --net mode), netns (a path or an fd),
+# word (anything; nothing to suggest).  Nothing for a flag.
 _sandbox_opt_args()
 {
 	case $1 in
@@ -69,6 +74,9 @@ _sandbox_opt_args()
 	--setenv) echo var word ;;
 	--unsetenv) echo var ;;
 	--rlimit) echo rlimit ;;
+	--net) echo net ;;
+	--netns) echo netns ;;
+	-p | --publish | --ip) echo word ;;
 	esac
 }
 
@@ -112,6 +120,17 @@ _sandbox_value()
 		# NAME=, then the value is typed.
 		compopt -o nospace 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -W "$_sandbox_rlimits" -S = -- "$cur") ;;
+	net)
+		mapfile -t COMPREPLY < <(compgen -W "$_sandbox_net_modes" -- "$cur")
+		# A mode that takes more is not finished by a space.
+		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[:=] ]] &&
+			compopt -o nospace 2>/dev/null ;;
+	netns)
+		# A namespace file (/run/netns/NAME, /proc/PID/ns/net) or an fd.
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur"
+			[[ -d /run/netns ]] && compgen -f -- "/run/netns/${cur#/run/netns/}"
+			compgen -W "$(_sandbox_fds)" -- "$cur") ;;
 	*)
 		COMPREPLY=() ;;
 	esac

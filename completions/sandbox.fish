@@ -33,7 +33,19 @@ function __sandbox_opt_args
             echo var
         case --rlimit
             echo rlimit
+        case --net
+            echo net
+        case --netns
+            echo netns
+        case -p --publish --ip
+            echo word
     end
+end
+
+# The modes of --net; pasta: and slirp4netns: take helper arguments after
+# the colon, bridge= a bridge name.
+function __sandbox_net_modes
+    printf '%s\n' none host pasta slirp4netns pasta: slirp4netns: bridge=
 end
 
 # The resource names of --rlimit NAME=SOFT[:HARD], each with its "=".
@@ -119,6 +131,10 @@ function __sandbox_inline_values
             set values bwrap
         case rlimit
             set values (__sandbox_rlimits)
+        case net
+            set values (__sandbox_net_modes)
+        case netns
+            set values (__fish_complete_path $value) (__sandbox_fds)
     end
     printf '%s\n' $opt=$values
 end
@@ -176,6 +192,8 @@ complete -c sandbox -n '__sandbox_want cap' -x -a '(__sandbox_caps)'
 complete -c sandbox -n '__sandbox_want profile' -F -a 'default devel none' -d 'built-in profile'
 complete -c sandbox -n '__sandbox_want var' -x -a '(set -xn)'
 complete -c sandbox -n '__sandbox_want rlimit' -x -a '(__sandbox_rlimits)' -d 'resource limit'
+complete -c sandbox -n '__sandbox_want net' -x -a '(__sandbox_net_modes)' -d 'network mode'
+complete -c sandbox -n '__sandbox_want netns' -F -a '(__sandbox_fds)' -d 'namespace file or fd'
 complete -c sandbox -n '__sandbox_want word' -x
 complete -c sandbox -n '__sandbox_want inline' -x -a '(__sandbox_inline_values)'
 
@@ -259,6 +277,11 @@ complete -c sandbox -n '__sandbox_want option' -l info-fd -d 'Write JSON about t
 complete -c sandbox -n '__sandbox_want option' -l json-status-fd -d 'Write JSON status lines to FD'
 complete -c sandbox -n '__sandbox_want option' -l args -d 'Read NUL-separated arguments from FD'
 complete -c sandbox -n '__sandbox_want option' -l rlimit -d 'Resource limit of the command'
+complete -c sandbox -n '__sandbox_want option' -l net -d 'How the sandbox reaches the network'
+complete -c sandbox -n '__sandbox_want option' -s p -l publish -d 'Forward a host port into the sandbox'
+complete -c sandbox -n '__sandbox_want option' -l net-host-loopback -d 'Let the sandbox reach the host loopback at its gateway'
+complete -c sandbox -n '__sandbox_want option' -l netns -d 'Join an existing network namespace'
+complete -c sandbox -n '__sandbox_want option' -l ip -d 'The sandbox address with --net bridge'
 complete -c sandbox -n '__sandbox_want option' -s v -l verbose -d 'Print each setup step with its duration'
 complete -c sandbox -n '__sandbox_want option' -l level-prefix -d 'Prefix messages with <N> syslog levels'
 complete -c sandbox -n '__sandbox_want option' -l help -d 'Print this help and exit'

@@ -64,8 +64,8 @@ bool plan_child_waits(const struct plan *p)
   return p->userns_block_fd >= 0 || p->info_fd >= 0 || p->json_status_fd >= 0;
 }
 
-/* Waits for MSG_GO from the launcher. */
-static int wait_for_go(const struct child_args *a, struct sbx_error *e)
+/* Waits for MSG_GO from the launcher; *m is what came. */
+static int wait_for_go(const struct child_args *a, struct sync_msg *msg, struct sbx_error *e)
 {
   struct sync_msg m;
   ssize_t n;
@@ -74,6 +74,8 @@ static int wait_for_go(const struct child_args *a, struct sbx_error *e)
   while (n < 0 && errno == EINTR);
   if (n != (ssize_t)sizeof m || m.kind != MSG_GO)
     return sbx_fail(e, n < 0 ? errno : 0, "the launcher went away");
+  if (msg)
+    *msg = m;
   return 0;
 }
 
@@ -82,7 +84,7 @@ typedef int (*step_fn)(const struct child_args *a, struct sbx_error *e);
 static int step_userns(const struct child_args *a, struct sbx_error *e)
 {
   const struct plan *p = a->plan;
-  if (plan_child_waits(p) && wait_for_go(a, e) < 0)
+  if (plan_child_waits(p) && wait_for_go(a, NULL, e) < 0)
     return -1;
   if (!(p->ns & NS_USER) || p->userns_block_fd >= 0)
     return 0;
@@ -92,6 +94,21 @@ static int step_userns(const struct child_args *a, struct sbx_error *e)
 static int step_net(const struct child_args *a, struct sbx_error *e)
 {
   return (a->plan->ns & NS_NET) ? netns_loopback_up(e) : 0;
+}
+
+/* --net pasta, slirp4netns, bridge: the launcher connects the namespace
+ * meanwhile (net.h).  Waited for late, so that it overlaps the building of
+ * the root, and before anything that could make the namespace files of
+ * this process unreachable to the helper (a nested user namespace). */
+static int step_network(const struct child_args *a, struct sbx_error *e)
+{
+  struct sync_msg m;
+
+  if (!net_child_waits(a->plan))
+    return 0;
+  if (wait_for_go(a, &m, e) < 0)
+    return -1;
+  return net_configure_inside(a->plan, &m.lease, e);
 }
 
 /* --disable-userns writes a sysctl of this user namespace after the
@@ -261,6 +278,7 @@ static const struct { const char *name; step_fn fn; } steps[] = {
   { "new root", step_mounts },
   { "terminal", step_terminal },
   { "hostname", step_hostname },
+  { "network", step_network },
   { "nested user namespaces", step_userns_late },
   { "privileges", step_privileges },
 };

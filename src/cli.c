@@ -9,6 +9,7 @@
 
 #include "caps.h"
 #include "error.h"
+#include "net.h"
 #include "rlimit.h"
 #include "util.h"
 
@@ -32,10 +33,11 @@ enum {
   K_BARE, K_DIE_WITH_PARENT, K_NEW_SESSION, K_SHARE_TERMINAL, K_AS_PID_1, K_PASS_FD, K_LOCK_FILE,
   K_SYNC_FD, K_BLOCK_FD, K_USERNS_BLOCK_FD, K_INFO_FD, K_JSON_STATUS_FD, K_ARGS,
   K_CAP_ADD, K_CAP_DROP, K_SECCOMP, K_ADD_SECCOMP_FD, K_SECCOMP_PROFILE, K_SECCOMP_EXPORT,
-  K_RLIMIT,
+  K_RLIMIT, K_NET, K_NET_HOST_LOOPBACK, K_NETNS, K_IP,
   K_EXEC_LABEL, K_FILE_LABEL, K_LEVEL_PREFIX, K_HELP, K_VERSION,
   K_LAST,
   K_VERBOSE = 'v',
+  K_PUBLISH = 'p',
 };
 
 #define OPT(name, key, arg, doc) { name, key, arg, 0, doc, 0 }
@@ -91,7 +93,17 @@ static const struct argp_option options[] = {
   OPT("assert-userns-disabled", K_ASSERT_USERNS_DISABLED, NULL,
       "Fail unless new user namespaces are already forbidden"),
 
-  GROUP("Identity and privileges:", 3),
+  GROUP("Network (the sandbox has only lo unless one of these says otherwise):", 3),
+  OPT("net", K_NET, "MODE",
+      "none, host, pasta[:ARGS], slirp4netns[:ARGS] or bridge=NAME (see sandbox(1))"),
+  OPT("publish", K_PUBLISH, "[HOSTIP:]HOSTPORT:SANDBOXPORT[/tcp|/udp]",
+      "Forward a host port (on 127.0.0.1 by default) into the sandbox"),
+  OPT("net-host-loopback", K_NET_HOST_LOOPBACK, NULL,
+      "Let the sandbox reach the host's loopback at its gateway address"),
+  OPT("netns", K_NETNS, "PATH|FD", "Join an existing network namespace"),
+  OPT("ip", K_IP, "ADDR/PREFIX", "The sandbox's address with --net bridge"),
+
+  GROUP("Identity and privileges:", 4),
   OPT("uid", K_UID, "UID", "User id inside the sandbox (default 0; bwrap: yours)"),
   OPT("gid", K_GID, "GID", "Group id inside the sandbox (default 0; bwrap: yours)"),
   OPT("hostname", K_HOSTNAME, "NAME", "Hostname inside the sandbox"),
@@ -106,7 +118,7 @@ static const struct argp_option options[] = {
   OPT("exec-label", K_EXEC_LABEL, "LABEL", "SELinux label of the command"),
   OPT("file-label", K_FILE_LABEL, "LABEL", "SELinux label of created files"),
 
-  GROUP("Environment and process:", 4),
+  GROUP("Environment and process:", 5),
   OPT("chdir", K_CHDIR, "DIR", "Working directory of the command"),
   OPT("setenv", K_SETENV, "VAR VALUE", "Set an environment variable"),
   OPT("unsetenv", K_UNSETENV, "VAR", "Unset an environment variable"),
@@ -129,7 +141,7 @@ static const struct argp_option options[] = {
   OPT("rlimit", K_RLIMIT, "NAME=SOFT[:HARD]",
       "Resource limit of the command (nofile, nproc, as, ...; see sandbox(1))"),
 
-  GROUP("Diagnostics:", 5),
+  GROUP("Diagnostics:", 6),
   OPT("verbose", K_VERBOSE, NULL, "Print each setup step with its duration"),
   OPT("level-prefix", K_LEVEL_PREFIX, NULL, "Prefix messages with <N> syslog levels"),
   OPT("help", K_HELP, NULL, "Print this help and exit"),
@@ -141,7 +153,7 @@ static const struct argp_option options[] = {
 static const int single_value[] = {
   K_CHDIR, K_EXEC_LABEL, K_FILE_LABEL, K_SYNC_FD, K_BLOCK_FD, K_USERNS_BLOCK_FD,
   K_INFO_FD, K_JSON_STATUS_FD, K_SECCOMP, K_USERNS, K_USERNS2, K_PIDNS, K_UID, K_GID,
-  K_HOSTNAME,
+  K_HOSTNAME, K_NETNS, K_IP,
 };
 
 static const char *opt_name(int key)
@@ -416,6 +428,8 @@ static int parse_ns_key(struct argp_state *st, int key, const char *arg)
   for (size_t i = 0; i < ARRAY_SIZE(ns_defs); i++) {
     if (ns_defs[i].key == key) {
       set_ns(p, ns_defs[i].bit, ns_defs[i].share, ns_defs[i].try_);
+      if (ns_defs[i].bit == NS_NET)
+        net_follow_share(&p->net, ns_defs[i].share);
       return 0;
     }
   }
@@ -424,6 +438,7 @@ static int parse_ns_key(struct argp_state *st, int key, const char *arg)
     /* bubblewrap: user and cgroup only where the kernel allows them. */
     set_ns(p, NS_USER | NS_CGROUP, false, true);
     set_ns(p, NS_IPC | NS_PID | NS_NET | NS_UTS, false, false);
+    net_follow_share(&p->net, false);
     return 0;
   case K_USERNS: return parse_fd(st, key, arg, &p->userns_fd);
   case K_USERNS2: return parse_fd(st, key, arg, &p->userns2_fd);
@@ -549,20 +564,42 @@ static int parse_process_key(struct argp_state *st, int key, const char *arg)
 
 /* bubblewrap has none of these: the bwrap personality neither lists nor
  * accepts them, and refuses them as unknown, as bubblewrap does. */
-static const int sandbox_only[] = { K_RLIMIT };
+static const int sandbox_only[] = {
+  K_RLIMIT, K_NET, K_PUBLISH, K_NET_HOST_LOOPBACK, K_NETNS, K_IP,
+};
 
 static bool bwrap_lacks(const struct cli_state *cs, int key)
 {
   return cs->plan->pers == PERS_BWRAP && has_key(sandbox_only, ARRAY_SIZE(sandbox_only), key);
 }
 
+static int parse_net_key(struct cli_state *cs, int key, const char *arg)
+{
+  struct plan_net *n = &cs->plan->net;
+
+  switch (key) {
+  case K_NET:
+    if (net_parse_mode(n, arg, cs->err) < 0)
+      return -1;
+    set_ns(cs->plan, NS_NET, n->mode == NET_HOST, false);
+    return 0;
+  case K_PUBLISH: return net_parse_publish(n, arg, cs->err);
+  case K_NET_HOST_LOOPBACK: n->host_loopback = true; return 0;
+  case K_NETNS: return net_parse_netns(n, arg, cs->err);
+  case K_IP: return net_parse_ip(n, arg, cs->err);
+  }
+  return ARGP_ERR_UNKNOWN;
+}
+
 static int parse_sandbox_key(struct argp_state *st, int key, const char *arg)
 {
   struct cli_state *cs = st->input;
+  int r;
 
-  if (key != K_RLIMIT)
-    return ARGP_ERR_UNKNOWN;
-  return rlimit_parse(cs->plan, arg, cs->err) < 0 ? EINVAL : 0;
+  if (key == K_RLIMIT)
+    return rlimit_parse(cs->plan, arg, cs->err) < 0 ? EINVAL : 0;
+  r = parse_net_key(cs, key, arg);
+  return r < 0 ? EINVAL : r;
 }
 
 /* ---- the argp parser ------------------------------------------------- */

@@ -13,6 +13,7 @@
 #include "launch.h"
 
 #include "error.h"
+#include "net.h"
 #include "pty.h"
 #include "sandbox.h"
 #include "util.h"
@@ -56,6 +57,7 @@ struct monitor {
   bool have_error;
   struct sbx_error err;
   struct pty_relay tty; /* the sandbox's own terminal, when it has one */
+  struct net_run net;   /* --net pasta, slirp4netns, bridge (net.h) */
 };
 
 static void keep_error(struct monitor *m, const struct sbx_error *e)
@@ -220,7 +222,7 @@ static int join_namespaces(const struct plan *p, struct sbx_error *e)
     return sbx_fail(e, errno, "--userns: setns");
   if (p->pidns_fd >= 0 && setns(p->pidns_fd, CLONE_NEWPID) < 0)
     return sbx_fail(e, errno, "--pidns: setns");
-  return 0;
+  return netns_join(&p->net, e);
 }
 
 static pid_t spawn_child(const struct plan *p, struct child_args *a, struct sbx_error *e)
@@ -254,6 +256,57 @@ static void release_child(struct monitor *m)
          (n = read(m->plan->userns_block_fd, &c, 1)) < 0 && errno == EINTR)
     ;
   send_msg(m->sock, MSG_GO, 0, NULL);
+}
+
+/* The helper is given this long to connect the sandbox: it normally takes
+ * milliseconds, and the child waits for it without a clock of its own. */
+#define NET_READY_TIMEOUT_MS 10000
+
+static int wait_network(struct monitor *m, struct sbx_error *e)
+{
+  uint64_t deadline = now_us() + NET_READY_TIMEOUT_MS * UINT64_C(1000);
+  int fd;
+
+  while ((fd = net_wait_fd(&m->net)) >= 0 && !m->child_done) {
+    struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = m->sigfd, .events = POLLIN } };
+    uint64_t now = now_us();
+    if (now >= deadline)
+      return net_helper_error(m->plan, &m->net, "was not ready within 10 s", e);
+    if (poll(pfd, 2, (int)((deadline - now) / 1000) + 1) < 0 && errno != EINTR)
+      return sbx_fail(e, errno, "%s: poll", net_mode_name(&m->plan->net));
+    if (pfd[1].revents)
+      handle_signal(m);
+    if (pfd[0].revents && net_ready(m->plan, &m->net, e) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* --net pasta, slirp4netns and bridge are set up from outside, right after
+ * clone(), while the child builds its root; the child waits for a MSG_GO
+ * that carries the bridge's lease (doc/design.md, "Network").  A failure
+ * ends the child first: its own error, if it had one, is the cause. */
+static void start_network(struct monitor *m)
+{
+  struct sync_msg go = { .kind = MSG_GO };
+  struct sbx_error e;
+
+  if (!net_child_waits(m->plan))
+    return;
+  if (net_start(m->plan, m->child, &m->net, &e) < 0 || wait_network(m, &e) < 0 ||
+      (!m->child_done && net_after_ready(m->plan, &m->net, &e) < 0)) {
+    kill(m->child, SIGKILL);
+    if (!m->child_done && waitpid(m->child, &m->wstatus, 0) == m->child)
+      m->child_done = true;
+    while (!m->have_error && read_sock(m))
+      ;
+    keep_error(m, &e);
+    net_stop(&m->net);
+    return;
+  }
+  go.lease = m->net.lease;
+  if (!m->child_done && write(m->sock, &go, sizeof go) < 0)
+    return; /* the child is gone: its status says why */
 }
 
 static int open_channels(struct monitor *m, struct child_args *a, struct sbx_error *e)
@@ -308,10 +361,17 @@ int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
   };
   struct monitor m = { .plan = p, .sock = -1, .exec_fd = -1 };
 
+  net_run_init(&m.net);
   if (p->die_with_parent && guard_caller(caller, e) < 0)
     return -1;
   if (join_namespaces(p, e) < 0 || open_channels(&m, &a, e) < 0)
     return -1;
+  /* --netns may have joined the namespace's owning user namespace: the
+   * child's id maps name the caller as seen from there. */
+  if (p->net.mode == NET_JOIN) {
+    a.outer_uid = getuid();
+    a.outer_gid = getgid();
+  }
   pty_relay_init(&m.tty, p->tty_fds);
   m.child = spawn_child(p, &a, e);
   close(a.sock);
@@ -321,7 +381,9 @@ int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
   status_write_info(p, m.child);
   if (plan_child_waits(p))
     release_child(&m);
+  start_network(&m);
   monitor_loop(&m);
+  net_stop(&m.net);
   /* The caller's terminal is back as it was before any error is shown. */
   pty_relay_finish(&m.tty);
   return result(&m, e);

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "error.h"
 #include "launch.h"
+#include "net.h"
 #include "plan.h"
 #include "sandbox.h"
 #include "seccomp.h"
@@ -83,7 +84,7 @@ static int run(int argc, char **argv, pid_t caller, struct plan *plan, struct sb
     return r == CLI_EXIT_OK ? 0 : -1;
   if (plan->seccomp_export)
     return seccomp_export(plan->seccomp_export, STDOUT_FILENO, e) < 0 ? -1 : 0;
-  if (plan_finish(plan, e) < 0 || plan_check(plan, e) < 0)
+  if (plan_finish(plan, e) < 0 || plan_check(plan, e) < 0 || net_check(plan, e) < 0)
     return -1;
   return launch(plan, caller, e);
 }

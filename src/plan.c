@@ -22,6 +22,7 @@ void plan_init(struct plan *p, enum personality pers)
   p->pers = pers;
   p->info_fd = p->json_status_fd = p->block_fd = p->userns_block_fd = p->sync_fd = -1;
   p->userns_fd = p->userns2_fd = p->pidns_fd = p->seccomp_fd = -1;
+  net_init(&p->net);
 }
 
 struct fs_op *plan_add_op(struct plan *p, enum op_kind kind, const char *option)
@@ -178,6 +179,23 @@ static void add_alternatives(struct plan *p, size_t *slot)
   op->flags |= OPF_RDONLY | OPF_TRY;
 }
 
+/* A helper's DNS forwarder, in /etc/resolv.conf, unless the caller
+ * provides one: at that path, or with all of /etc.  The content goes
+ * through a pipe made by plan_check (src holds it until then). */
+static void add_resolv_conf(struct plan *p, size_t *slot)
+{
+  const char *ns = net_nameserver(&p->net);
+  char text[64];
+
+  if (!ns || dest_used(p, "/etc/resolv.conf") || dest_used(p, "/etc"))
+    return;
+  snprintf(text, sizeof text, "nameserver %s\n", ns);
+  struct fs_op *op = insert_op(p, slot, OP_FILE, xstrdup(text), "/etc/resolv.conf");
+  op->flags |= OPF_PERMS;
+  op->perms = 0644;
+  op->fd = -1;
+}
+
 static void add_implicit_ops(struct plan *p)
 {
   size_t slot = implicit_slot(p);
@@ -191,6 +209,7 @@ static void add_implicit_ops(struct plan *p)
     add_usr_links(p, &slot);
     add_alternatives(p, &slot);
   }
+  add_resolv_conf(p, &slot);
 }
 
 /* bubblewrap wants the option itself, even where it implies the namespace. */
@@ -287,7 +306,9 @@ int plan_finish(struct plan *p, struct sbx_error *e)
     sandbox_defaults(p);
   else
     bwrap_defaults(p);
-  return check_combinations(p, e);
+  if (check_combinations(p, e) < 0)
+    return -1;
+  return net_finish(p, e);
 }
 
 /* In the bwrap personality, a few failures are worded as bubblewrap words
@@ -323,6 +344,26 @@ static int source_error(const struct plan *p, const struct fs_op *op, int err,
   return -1;
 }
 
+/* An implicit file's content (src) into a pipe for the child's op_file:
+ * small enough for the pipe's buffer, and the write end closed, so that
+ * the child reads it to the end without anyone else's help. */
+static int implicit_file_fd(struct fs_op *op, struct sbx_error *e)
+{
+  int pv[2];
+
+  if (pipe2(pv, O_CLOEXEC) < 0)
+    return sbx_fail(e, errno, "%s: pipe", op->dest);
+  if (write_all(pv[1], op->src, strlen(op->src)) < 0) {
+    int err = errno;
+    close(pv[0]);
+    close(pv[1]);
+    return sbx_fail(e, err, "%s: write", op->dest);
+  }
+  close(pv[1]);
+  op->fd = pv[0];
+  return 0;
+}
+
 static int check_fd(int fd, const char *option, struct sbx_error *e)
 {
   if (fd >= 0 && fcntl(fd, F_GETFD) < 0)
@@ -352,6 +393,8 @@ static int check_source(const struct plan *p, struct fs_op *op, struct sbx_error
   struct stat st;
   int r;
 
+  if (op->kind == OP_FILE && (op->flags & OPF_IMPLICIT))
+    return implicit_file_fd(op, e);
   if (op->kind == OP_FILE || op->kind == OP_BIND_DATA)
     return check_fd(op->fd, op->option, e);
   if (op->kind != OP_BIND)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "net.h"
 #include "seccomp.h"
 
 #include <stdint.h>
@@ -153,6 +154,7 @@ struct plan {
   bool verbose;
   bool classic_mounts; /* force the mount(2) / path-walk fallback */
   struct plan_rlimit rlimits[RLIM_NLIMITS]; /* indexed by RLIMIT_* */
+  struct plan_net net; /* --net, --publish, --netns... (net.h) */
 
   char **argv; /* the command and its arguments, NULL-terminated */
 };

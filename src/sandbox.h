@@ -20,6 +20,7 @@ struct sync_msg {
   int kind;
   int status;
   struct sbx_error err;
+  struct net_lease lease; /* MSG_GO after the network is ready (net.h) */
 };
 
 /* The child's view of the launch (child.c). */

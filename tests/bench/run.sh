@@ -17,8 +17,11 @@
 # Every launch runs as BENCH_USER.  The binary and the timer are copied to a
 # fresh directory under /var/tmp (not /tmp: the launchers mount their own
 # tmpfs there).  Commands are timed by timer.c, interleaved round by round;
-# see the "Method" section that this script writes into the report.  About
-# two minutes on 2 cores.
+# see the "Method" section that this script writes into the report.  The
+# network section (tests/bench/network.sh: --net pasta and slirp4netns,
+# launch time and throughput through a published port) runs in a network
+# namespace of its own and needs /dev/net/tun open to BENCH_USER.  About
+# three minutes on 2 cores.
 set -eu -o pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,8 +40,11 @@ rounds_pair=20        # batches of 200 launches, two at a time
 rounds_mem=5          # memory samples per launcher
 rounds_flatpak=20     # `flatpak run` with each bwrap (tests/bench/flatpak.sh)
 rounds_tty=100        # launches in a pty, own pty or not (tests/bench/terminal.py)
+rounds_net=100        # launches with --net none, pasta, slirp4netns (tests/bench/network.sh)
+rounds_tput=5         # 1 GiB through a published port, per helper
 if [ "$quick" = 1 ]; then
 	rounds_small=20 rounds_1000=3 rounds_hostmnt=20 rounds_pair=2 rounds_mem=2 rounds_flatpak=2 rounds_tty=10
+	rounds_net=10 rounds_tput=1
 fi
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -435,6 +441,13 @@ if command -v python3 >/dev/null && command -v script >/dev/null; then
 		{ log "terminal case failed (exit $?): $(tail -n 3 "$work/tty.err" | tr '\n' ' ')"; tty_rows=; }
 fi
 
+# The network: what --net pasta and --net slirp4netns add to a launch,
+# and their TCP throughput through a published port, in a network
+# namespace of the script's own (tests/bench/network.sh).
+log "network, $rounds_net launch rounds, $rounds_tput throughput rounds"
+net_rows=$(bash "$here/network.sh" "$work" "$user" "$rounds_net" "$rounds_tput" 2>"$work/net.err") ||
+	{ log "network case failed (exit $?): $(tail -n 3 "$work/net.err" | tr '\n' ' ')"; net_rows=; }
+
 mkdir -p "$(dirname "$results")" "$(dirname "$plot")"
 results=$(cd "$(dirname "$results")" && pwd)/$(basename "$results")
 plot=$(cd "$(dirname "$plot")" && pwd)/$(basename "$plot")
@@ -522,6 +535,12 @@ plot_ref=$plot
 			"on the pty."
 		echo
 		echo "$tty_rows"
+	fi
+	if [ -n "$net_rows" ]; then
+		echo
+		echo "## Network"
+		echo
+		echo "$net_rows"
 	fi
 	echo
 	echo "## Extra \`--ro-bind /usr /mN\`"

@@ -50,7 +50,8 @@ static void check_ops(const struct plan *p)
       CHECK(op->src != NULL);
       break;
     case OP_FILE: case OP_BIND_DATA:
-      CHECK(op->fd >= 0);
+      /* The implicit resolv.conf gets its fd from plan_check. */
+      CHECK(op->fd >= 0 || (op->kind == OP_FILE && (op->flags & OPF_IMPLICIT) && op->src));
       break;
     case OP_CHMOD:
       CHECK(op->perms <= 07777);
@@ -94,6 +95,22 @@ static void check_plan(const struct plan *p)
   check_ops(p);
 }
 
+/* --net and friends: ports in range, helper arguments never empty, only
+ * in the sandbox personality. */
+static void check_net(const struct plan *p)
+{
+  const struct plan_net *n = &p->net;
+  CHECK(p->pers == PERS_SANDBOX || ((n->mode == NET_NONE || n->mode == NET_HOST) &&
+                                    !n->n_publish && !n->netns_arg));
+  for (size_t i = 0; i < n->n_publish; i++) {
+    CHECK(n->publish[i].host_port >= 1 && n->publish[i].host_port <= 65535);
+    CHECK(n->publish[i].sandbox_port >= 1 && n->publish[i].sandbox_port <= 65535);
+  }
+  for (size_t i = 0; i < n->n_helper_args; i++)
+    CHECK(n->helper_args[i] && n->helper_args[i][0]);
+  CHECK(!n->ip_set || (n->ip.prefix >= 8 && n->ip.prefix <= 30));
+}
+
 /* What plan_finish promises in the sandbox personality (doc/design.md, "Personalities"). */
 static void check_finished(const struct plan *p)
 {
@@ -104,6 +121,11 @@ static void check_finished(const struct plan *p)
     CHECK(p->seccomp_profile != NULL);
   }
   CHECK(p->ns & NS_MOUNT);
+  check_net(p);
+  /* A helper or a bridge needs a namespace of its own; --netns has none. */
+  enum net_mode m = p->net.mode;
+  CHECK(!(m == NET_PASTA || m == NET_SLIRP || m == NET_BRIDGE) || (p->ns & NS_NET));
+  CHECK(m != NET_JOIN || !(p->ns & NS_NET));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -27,7 +27,7 @@ setup() {
 # help_options: one line per option of --help, "--name METAVAR...", sorted.
 help_options() {
 	"$SANDBOX" --help | perl -ne '
-		next unless /^ {1,10}(?:-v, )?(--[a-z0-9][a-z0-9-]*)(?:=(\S+(?: [A-Z][A-Z0-9|]*(?=\s|$))*))?(?:\s|$)/;
+		next unless /^ {1,10}(?:-[a-zA-Z], )?(--[a-z0-9][a-z0-9-]*)(?:=(\S+(?: [A-Z][A-Z0-9|]*(?=\s|$))*))?(?:\s|$)/;
 		print join(" ", $1, defined $2 ? split(/ /, $2) : ()), "\n";' | sort
 }
 
@@ -37,10 +37,11 @@ help_names() {
 }
 
 # man_options: the option headings of the man page source, "--name METAVAR..."
-# (a METAVAR may be NAME|PATH or NAME=SOFT[:HARD]).
+# (a METAVAR is a word with at least one _NAME_ in it: NAME|PATH,
+# NAME=SOFT[:HARD], [HOSTIP:]HOSTPORT:SANDBOXPORT[/tcp|/udp]).
 man_options() {
 	perl -ne '
-		next unless /^\*(?:-v\*, \*)?(--[a-z0-9][a-z0-9=-]*)\*((?: _[A-Z]+_(?:(?:\||=|\[:)_[A-Z]+_\]?)*)*)\s*$/;
+		next unless /^\*(?:-[a-zA-Z]\*, \*)?(--[a-z0-9][a-z0-9=-]*)\*((?: (?=[^\s*]*_[A-Z]+_)[^\s*]+)*)\s*$/;
 		my ($name, $args) = ($1, $2);
 		$args =~ s/_//g;
 		$args =~ s/^ //;
@@ -116,7 +117,7 @@ with_compat() {
 	local text=$output name missing=()
 	for name in $(help_names); do
 		# An option heading: the option first on an indented line.
-		grep -qE -- "^ {7}(-v, )?$name( |\$)" <<<"$text" || missing+=("$name")
+		grep -qE -- "^ {7}(-[a-zA-Z], )?$name( |\$)" <<<"$text" || missing+=("$name")
 	done
 	if ((${#missing[@]})); then
 		echo "the rendered man page has no heading for: ${missing[*]}" >&2
@@ -345,6 +346,39 @@ zsh_complete() {
 	assert_output_contains "--cap-drop=CAP_NET_RAW"
 	run zsh_complete "sandbox --bind /us"
 	assert_output_contains "sandbox --bind /usr/"
+}
+
+@test "docs: the completions offer the modes of --net, each one sandbox accepts" {
+	local modes mode
+	modes=$(bash --norc -c 'source "$1" && printf "%s\n" $_sandbox_net_modes' _ "$BASH_COMPLETION")
+	(($(wc -l <<<"$modes") == 7))
+	for mode in $modes; do
+		# pasta: and slirp4netns: take ARGS, bridge= a NAME.
+		[[ $mode == *: ]] && mode+=--quiet
+		[[ $mode == *= ]] && mode+=br0
+		run --separate-stderr "$SANDBOX" --net "$mode" --help
+		assert_success
+		assert_stderr_empty
+	done
+	run bash_complete sandbox --net s
+	assert_output_equals $'slirp4netns\nslirp4netns:'
+	run bash_complete sandbox --net = bri
+	assert_output_equals "bridge="
+	run bash_complete sandbox --net pasta -p 8080:80 --netns /proc/self/ns/net --chd
+	assert_output_equals --chdir
+	run bash_complete sandbox -p 8080:80 ""
+	assert_reply echo
+	if command -v zsh >/dev/null; then
+		FIXDIR=$(fixture_dir)
+		run zsh_complete "sandbox --net=sli"
+		assert_output_contains "sandbox --net=slirp4netns"
+	fi
+	if command -v fish >/dev/null; then
+		FIXDIR=$(fixture_dir)
+		run fish_complete "sandbox --net "
+		assert_line "pasta	network mode"
+		assert_line "bridge=	network mode"
+	fi
 }
 
 # --- fish ------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 # it (tests/run-tests.sh copies it into TESTROOT).
 
 load helpers
+load net_helpers
 
 SRCDIR=${SANDBOX_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 RECIPES=$SRCDIR/doc/recipes.md
@@ -76,6 +77,19 @@ run_recipe() {
 		HOME="$WORK/home" bash -e -c "$script"
 }
 
+# run_recipe_edited NAME SED-EXPR WANT WHAT: run_recipe NAME SED-EXPR,
+# making sure first that the edit took (the script holds WANT); WHAT says
+# what the recipe was expected to have.
+run_recipe_edited() {
+	local edited
+	edited=$(recipe_script "$1" | sed -e "$2")
+	if [[ $edited != *"$3"* ]]; then
+		echo "the recipe '$1' has no $4" >&2
+		return 1
+	fi
+	run_recipe "$1" "$2"
+}
+
 # assert_recipe_output NAME: $output is what the document says recipe NAME
 # prints.
 assert_recipe_output() {
@@ -96,12 +110,12 @@ assert_recipe_output() {
 @test "recipes: every recipe of doc/recipes.md has a test" {
 	local names
 	names=$(sed -n 's/^<!-- recipe: \([a-z0-9-]*\) -->$/\1/p' "$RECIPES" | sort | tr '\n' ' ')
-	[[ $names == "build throwaway x11 " ]] || {
+	[[ $names == "build download throwaway webserver x11 " ]] || {
 		echo "recipes in the document: $names" >&2
 		return 1
 	}
 	local f
-	for f in build throwaway x11; do
+	for f in build download throwaway x11; do
 		[[ -f $SRCDIR/doc/examples/$f.opts ]] || {
 			echo "doc/examples/$f.opts is missing" >&2
 			return 1
@@ -208,11 +222,7 @@ xwd_stats() {
 	done
 	X_DISPLAY=$n
 	prepare_workdir
-	run_recipe x11 "s/^D=42 .*/D=$n/"
-	[[ $RECIPE_SCRIPT == *"D=$n"* ]] || {
-		echo "the recipe has no line 'D=42 ...' to choose the display" >&2
-		return 1
-	}
+	run_recipe_edited x11 "s/^D=42 .*/D=$n/" "D=$n" "a line 'D=42 ...' to choose the display"
 	assert_success
 	# Without the socket bound in, the client finds no display: the
 	# abstract socket is in the host's network namespace.
@@ -240,3 +250,51 @@ xwd_stats() {
 	done
 	[[ ! -e /tmp/.X11-unix/X$n && ! -e /tmp/.X$n-lock ]]
 }
+
+@test "recipes: a web server in a sandbox, reached through --publish" {
+	need_mode pasta
+	command -v curl >/dev/null || skip "curl is not installed (apt-get install curl)"
+	local port
+	port=$(free_port)
+	prepare_workdir
+	host_snapshot
+	# Port 8080 may be taken here: the recipe on a free one.
+	run_recipe_edited webserver "s/8080/$port/g" "-p $port:8000" "'-p 8080:8000' to change"
+	assert_success
+	assert_recipe_output webserver
+	assert_no_helper
+	# The port is the host's again.
+	run python3 "$NETTOOL" tcp-get 127.0.0.1 "$port" 1
+	assert_output_equals ECONNREFUSED
+	host_unchanged
+}
+
+@test "recipes: a build that may download but cannot reach the host's loopback" {
+	need_mode slirp4netns
+	need_testnet
+	command -v curl >/dev/null || skip "curl is not installed (apt-get install curl)"
+	prepare_workdir
+	mkdir "$WORK/www"
+	echo "<p>a dependency</p>" >"$WORK/www/index.html"
+	# The download comes from a web server of the test's own network
+	# (testnet), under a name its DNS responder answers, through the
+	# helper's forwarder: no real network, no real resolver.
+	local script
+	script=$(recipe_script download | sed 's|https://www.debian.org/|http://www.sandbox.test:8000/|')
+	[[ $script == *"http://www.sandbox.test:8000/"* ]] || {
+		echo "the recipe downloads nothing from https://www.debian.org/" >&2
+		return 1
+	}
+	TESTNET_ENV=(WORK="$WORK" RECIPE="$script")
+	run --separate-stderr testnet '
+serve dns dns-serve 53 10.99.0.1
+python3 -m http.server --bind 10.99.0.1 8000 --directory "$WORK/www" 2>/dev/null &
+until curl -fs -o /dev/null http://10.99.0.1:8000/; do sleep 0.1; done
+env -C "$WORK" PATH="$WORK/bin:$PATH" HOME="$WORK/home" bash -e -c "$RECIPE"'
+	assert_success
+	assert_recipe_output download
+	run cat "$WORK/dl/index.html"
+	assert_output_equals "<p>a dependency</p>"
+	assert_no_helper
+}
+

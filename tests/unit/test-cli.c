@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define ARGV(...) ((char *[]){ "sandbox", __VA_ARGS__, NULL })
@@ -463,6 +464,139 @@ static void test_rlimit_resolve(void)
   }
 }
 
+/* --net, --publish, --ip, --netns into plan.net; the combinations once
+ * plan_finish knows the namespaces. */
+static void test_net_modes(void)
+{
+  ok(PARSE("true") == CLI_RUN && plan_finish(&plan, &err) == 0 && plan.net.mode == NET_NONE &&
+         (plan.ns & NS_NET) && !find_op(OP_FILE, "/etc/resolv.conf"),
+     "no --net: a namespace of its own, no resolv.conf");
+  ok(PARSE("--net", "host", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         !(plan.ns & NS_NET),
+     "--net host shares the namespace");
+  ok(PARSE("--net", "pasta", "--share-net", "true") == CLI_RUN && plan.net.mode == NET_HOST,
+     "--share-net after --net pasta: host, the last wins");
+  ok(PARSE("--share-net", "--net=none", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         (plan.ns & NS_NET),
+     "--net=none after --share-net: a namespace of its own");
+  ok(PARSE("--net", "pasta:-a,10.0.0.2,--mtu=1500", "true") == CLI_RUN &&
+         plan.net.mode == NET_PASTA && plan.net.n_helper_args == 3 &&
+         strcmp(plan.net.helper_args[1], "10.0.0.2") == 0 &&
+         strcmp(plan.net.helper_args[2], "--mtu=1500") == 0,
+     "pasta:ARGS split at commas");
+  ok(PARSE("--net", "slirp4netns", "--net", "slirp4netns:--enable-ipv6", "true") == CLI_RUN &&
+         plan.net.mode == NET_SLIRP && plan.net.n_helper_args == 1,
+     "the last --net replaces the arguments too");
+  ok(PARSE("--net", "slirp4netns", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         find_op(OP_FILE, "/etc/resolv.conf") && strcmp(find_op(OP_FILE, "/etc/resolv.conf")->src,
+                                                 "nameserver 10.0.2.3\n") == 0,
+     "slirp4netns: the implicit resolv.conf names its forwarder");
+  ok(PARSE("--net", "pasta", "--ro-bind", "/x", "/etc", "true") == CLI_RUN &&
+         plan_finish(&plan, &err) == 0 && find_op(OP_BIND, "/etc") && !find_op(OP_FILE, "/etc/resolv.conf"),
+     "an op on /etc: no implicit resolv.conf");
+  ok(PARSE("--net", "pasta", "--bare", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         !find_op(OP_FILE, "/etc/resolv.conf"),
+     "--bare: no implicit resolv.conf");
+  ok(PARSE("--net", "bridge=br0", "--ip", "10.1.2.3/16", "true") == CLI_RUN &&
+         plan_finish(&plan, &err) == 0 && strcmp(plan.net.bridge, "br0") == 0 &&
+         plan.net.ip.addr == 0x0a010203 && plan.net.ip.prefix == 16,
+     "bridge=NAME with --ip");
+  ok(PARSE("--netns", "7", "true") == CLI_RUN && plan_finish(&plan, &err) == 0 &&
+         plan.net.mode == NET_JOIN && plan.net.netns_fd == 7 && !(plan.ns & NS_NET),
+     "--netns FD joins instead of creating");
+  ok(PARSE("--netns", "/run/netns/x", "true") == CLI_RUN && plan.net.netns_fd == -1 &&
+         strcmp(plan.net.netns_arg, "/run/netns/x") == 0,
+     "--netns PATH");
+}
+
+static const struct net_publish *last_publish(void)
+{
+  return plan.net.n_publish ? &plan.net.publish[plan.net.n_publish - 1] : NULL;
+}
+
+static void test_publish(void)
+{
+  ok(PARSE("-p", "8080:80", "true") == CLI_RUN && last_publish() &&
+         strcmp(last_publish()->host_ip, "127.0.0.1") == 0 && last_publish()->host_port == 8080 &&
+         last_publish()->sandbox_port == 80 && !last_publish()->udp,
+     "HOSTPORT:SANDBOXPORT on 127.0.0.1, tcp");
+  ok(PARSE("--publish=0.0.0.0:53:5353/udp", "true") == CLI_RUN &&
+         strcmp(last_publish()->host_ip, "0.0.0.0") == 0 && last_publish()->udp &&
+         last_publish()->sandbox_port == 5353,
+     "HOSTIP:HOSTPORT:SANDBOXPORT/udp");
+  ok(PARSE("-p", "[::1]:8080:80/tcp", "true") == CLI_RUN &&
+         last_publish()->family == AF_INET6 && strcmp(last_publish()->host_ip, "::1") == 0,
+     "an IPv6 HOSTIP in brackets");
+  ok(PARSE("-p", "1:2", "-p", "3:4/udp", "-p", "1:5/udp", "true") == CLI_RUN &&
+         plan.net.n_publish == 3,
+     "repeated; the same port for tcp and udp");
+  static const char *const bad[] = {
+    "80", ":80", "80:", "0:80", "80:0", "65536:80", "a:b", "1.2.3:80:80",
+    "127.0.0.1:80:80/sctp", "[::1:80:80", "::1:80:80", "localhost:80:80", "8080:80/", "-1:80",
+    "+80:80", "080 :80",
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+    ok(PARSE("-p", (char *)bad[i], "true") < 0 && strncmp(err.msg, "--publish '", 11) == 0,
+       "--publish '%s' refused: %s", bad[i], err.msg);
+  ok(PARSE("-p", "8080:80", "-p", "127.0.0.1:8080:81", "true") < 0 &&
+         strstr(err.msg, "already published"),
+     "the same host port twice: %s", err.msg);
+}
+
+static void test_net_errors(void)
+{
+  static const struct { const char *args[4]; const char *part; } bad[] = {
+    { { "--net", "bogus" }, "unknown mode 'bogus'" },
+    { { "--net", "pasta:" }, "empty helper argument" },
+    { { "--net", "pasta:a,,b" }, "empty helper argument" },
+    { { "--net", "pastax" }, "unknown mode" },
+    { { "--net", "bridge=" }, "invalid bridge name" },
+    { { "--net", "bridge=0123456789abcdef" }, "invalid bridge name" },
+    { { "--net", "bridge=a b" }, "invalid bridge name" },
+    { { "--ip", "10.0.0.1" }, "--ip '10.0.0.1'" },
+    { { "--ip", "10.0.0.1/31" }, "PREFIX 8 to 30" },
+    { { "--ip", "10.0.0.0/24" }, "network or broadcast" },
+    { { "--ip", "10.0.0.255/24" }, "network or broadcast" },
+    { { "--ip", "300.0.0.1/24" }, "--ip '300.0.0.1/24'" },
+    { { "--netns", "" }, "--netns: empty value" },
+    { { "--netns", "99999999999" }, "--netns: invalid fd" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+    ok(PARSE((char *)bad[i].args[0], (char *)bad[i].args[1], "true") < 0 &&
+           strstr(err.msg, bad[i].part) && !strchr(err.msg, '\n'),
+       "%s '%s' refused: %s", bad[i].args[0], bad[i].args[1], err.msg);
+
+  static const struct { const char *args[6]; const char *part; } combos[] = {
+    { { "-p", "80:80" }, "needs --net pasta or --net slirp4netns" },
+    { { "--net", "host", "-p", "80:80" }, "needs --net pasta" },
+    { { "--net-host-loopback" }, "--net-host-loopback needs" },
+    { { "--net", "pasta", "--ip", "10.0.0.2/24" }, "--ip needs --net bridge" },
+    { { "--net", "slirp4netns", "-p", "[::1]:1:2" }, "IPv4 host addresses only" },
+    { { "--net", "slirp4netns", "-p", "1:2/udp" }, "unless --net-host-loopback" },
+    { { "--net", "pasta", "--netns", "3" }, "cannot be combined with --net pasta" },
+    { { "--share-net", "--netns", "3" }, "cannot be combined with --net host" },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(combos); i++) {
+    char *v[8] = { "sandbox" };
+    int n = 1;
+    for (; n <= 6 && combos[i].args[n - 1]; n++)
+      v[n] = (char *)combos[i].args[n - 1];
+    v[n++] = "true";
+    ok(parse(n, keep_argv(v, &n)) == CLI_RUN && plan_finish(&plan, &err) < 0 &&
+           strstr(err.msg, combos[i].part),
+       "%s ... refused by plan_finish: %s", combos[i].args[0], err.msg);
+  }
+  ok(PARSE("--net", "slirp4netns", "--net-host-loopback", "-p", "1:2/udp", "true") == CLI_RUN &&
+         plan_finish(&plan, &err) == 0,
+     "slirp4netns UDP on the loopback with --net-host-loopback");
+
+  char *v[] = { "bwrap", "--net", "pasta", "true", NULL };
+  plan_init(&plan, PERS_BWRAP);
+  ok(cli_parse(ARGC(v), v, &plan, &err) < 0 &&
+         strcmp(err.msg, "Unknown option --net (see --help)") == 0,
+     "bwrap personality: no --net: %s", err.msg);
+}
+
 int main(void)
 {
   test_modifiers();
@@ -480,5 +614,8 @@ int main(void)
   test_rlimit_forms();
   test_rlimit_errors();
   test_rlimit_resolve();
+  test_net_modes();
+  test_publish();
+  test_net_errors();
   return tap_done();
 }
