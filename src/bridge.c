@@ -130,7 +130,10 @@ static int add_addr(int s, unsigned ifindex, uint32_t addr, uint32_t prefix, str
   return 0;
 }
 
-static int create_bridge(int s, const char *name, const struct net_lease *l, unsigned *index,
+static int bridge_subnet(int s, const char *name, unsigned index, struct net_lease *l,
+                         struct sbx_error *e);
+
+static int create_bridge(int s, const char *name, struct net_lease *l, unsigned *index,
                          struct sbx_error *e)
 {
   struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
@@ -147,7 +150,9 @@ static int create_bridge(int s, const char *name, const struct net_lease *l, uns
     return sbx_fail(e, -err, "--net bridge=%s: create the bridge", name);
   if (!(*index = if_nametoindex(name)))
     return sbx_fail(e, errno, "--net bridge=%s: find the bridge", name);
-  if (err == 0 && add_addr(s, *index, l->gateway, l->prefix, e) < 0)
+  if (err == -EEXIST) /* theirs: its subnet, once they have given it one */
+    return bridge_subnet(s, name, *index, l, e);
+  if (add_addr(s, *index, l->gateway, l->prefix, e) < 0)
     return -1;
   return link_set(s, *index, 0, e);
 }
@@ -183,23 +188,38 @@ static int scan_addrs(int s, unsigned index, struct net_lease *l)
   return -errno;
 }
 
-static int bridge_subnet(int s, const char *name, unsigned index, struct net_lease *l,
-                         struct sbx_error *e)
+static int read_subnet(int s, unsigned index, struct net_lease *l)
 {
   struct ifaddrmsg ifa = { .ifa_family = AF_INET };
   struct nl_req r;
-  int err;
 
   nl_start(&r, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof ifa);
   r.h->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
   if (send(s, r.buf, r.h->nlmsg_len, 0) < 0)
-    return sbx_fail(e, errno, "--net bridge=%s: read its addresses", name);
-  if ((err = scan_addrs(s, index, l)) == -ENOENT || (err == 0 && l->prefix > 30))
-    return sbx_fail(e, 0, "--net bridge=%s: the bridge has no IPv4 subnet to give addresses "
-                    "from (hint: ip addr add 10.89.0.1/24 dev %s)", name, name);
-  if (err < 0)
-    return sbx_fail(e, -err, "--net bridge=%s: read its addresses", name);
-  return 0;
+    return -errno;
+  return scan_addrs(s, index, l);
+}
+
+/* A bridge that another sandbox has just created gets its address a
+ * moment after the link: sandboxes started together wait that moment
+ * (up to half a second) before calling the bridge unusable. */
+#define SUBNET_TRIES 50
+#define SUBNET_TRY_US 10000
+
+static int bridge_subnet(int s, const char *name, unsigned index, struct net_lease *l,
+                         struct sbx_error *e)
+{
+  for (int i = 0;; i++) {
+    int err = read_subnet(s, index, l);
+    if (err == 0 && l->prefix <= 30)
+      return 0;
+    if (err < 0 && err != -ENOENT)
+      return sbx_fail(e, -err, "--net bridge=%s: read its addresses", name);
+    if (i == SUBNET_TRIES)
+      return sbx_fail(e, 0, "--net bridge=%s: the bridge has no IPv4 subnet to give addresses "
+                      "from (hint: ip addr add 10.89.0.1/24 dev %s)", name, name);
+    usleep(SUBNET_TRY_US);
+  }
 }
 
 /* ---- the veth pair ------------------------------------------------------------ */

@@ -166,7 +166,7 @@ want=\$(ip netns exec sbxtest readlink /proc/self/ns/net)
 got=\$(S --netns /run/netns/sbxtest -- readlink /proc/self/ns/net)
 [ \"\$want\" = \"\$got\" ] && echo same-namespace
 S --netns /run/netns/sbxtest -- python3 $NETTOOL tcp-get 127.0.0.1 7300
-runuser -u $user -- \"\$SANDBOX\" --ro-bind /usr /usr --netns /run/netns/sbxtest -- true || echo \"user: exit \$?\"
+setpriv --reuid=$user --regid=$user --init-groups -- \"\$SANDBOX\" --ro-bind /usr /usr --netns /run/netns/sbxtest -- true || echo \"user: exit \$?\"
 ip netns del sbxtest"
 	assert_success
 	assert_line same-namespace
