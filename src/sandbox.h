@@ -66,7 +66,7 @@ int userns_assert_disabled(struct sbx_error *e);
 /* netns.c */
 int netns_loopback_up(struct sbx_error *e);
 
-/* mounts.c: builds the new root from the ops and pivots into it. */
+/* mount_tree.c: builds the new root from the ops and pivots into it. */
 int mounts_build_root(const struct plan *p, struct sbx_error *e);
 
 

@@ -3,7 +3,7 @@
 
 
 #include "error.h"
-#include "mounts.h"
+#include "mount.h"
 #include "sandbox.h"
 #include "util.h"
 

@@ -4,7 +4,7 @@
 
 
 #include "error.h"
-#include "mounts.h"
+#include "mount.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* The ops that make files rather than mounts: --file, --bind-data,
- * --chmod, --symlink.  Paths are resolved inside the root (paths.c). */
+ * --chmod, --symlink.  Paths are resolved inside the root (mount_paths.c). */
 #include "error.h"
-#include "mounts.h"
+#include "mount.h"
 #include "util.h"
 
 #include <errno.h>
@@ -53,7 +53,7 @@ int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
 }
 
 /* Where the data file is written: the new root's own tmpfs, or, with mount(2),
- * which cannot bind from the root there (it is unbindable, mountapi.c), a
+ * which cannot bind from the root there (it is unbindable, mount_api.c), a
  * scratch tmpfs on a directory of the root, detached again afterwards. */
 static int data_dir(struct mount_ctx *c, const char *scratch, int *dir, struct sbx_error *e)
 {

@@ -5,7 +5,7 @@
 
 
 #include "error.h"
-#include "mounts.h"
+#include "mount.h"
 #include "util.h"
 
 #include <errno.h>

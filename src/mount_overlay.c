@@ -2,7 +2,7 @@
  * namespace (userxattr).  Layers are host paths; the kernel takes them as
  * strings, so "\", "," and ":" in them are escaped with a backslash. */
 #include "error.h"
-#include "mounts.h"
+#include "mount.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,8 +1,9 @@
-/* Shared by the files that build the new root: mounts.c (the ops, the
- * root, the pivot), paths.c (resolving destinations inside the root),
- * mountapi.c (the mount primitives) and devfs.c (--dev). */
-#ifndef SBX_MOUNTS_H
-#define SBX_MOUNTS_H
+/* Shared by the files that build the new root (doc/design.md, "File map"):
+ * mount_tree.c (the ops, the root, the pivot), mount_paths.c (resolving
+ * destinations inside the root), mount_api.c (the mount primitives),
+ * mount_dev.c (--dev), mount_files.c and mount_overlay.c. */
+#ifndef SBX_MOUNT_H
+#define SBX_MOUNT_H
 
 #include "plan.h"
 
@@ -49,7 +50,7 @@ struct mount_ctx {
   struct mount_table *host_mounts; /* read whenever classic_mount is set */
 };
 
-/* paths.c: resolves PATH inside the root; never leaves it, whatever the
+/* mount_paths.c: resolves PATH inside the root; never leaves it, whatever the
  * symlinks and ".." say.  MK_DIR creates missing directories (the last
  * one too), MK_FILE creates missing parents and an empty file at the end. */
 enum mk { MK_NONE, MK_DIR, MK_FILE };
@@ -60,7 +61,7 @@ int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out,
 int path_open_parent(struct mount_ctx *c, const char *path, int *out,
                      char base[static NAME_MAX + 1], struct sbx_error *e);
 
-/* mountapi.c */
+/* mount_api.c */
 void fd_path(int fd, char buf[static 32]);
 /* dest_path is dest_fd's path inside the root (the fallback needs it to
  * find the new mount after mounting). */
@@ -83,18 +84,18 @@ int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e);
 /* Replaces an O_PATH fd by a detached recursive clone of its mount tree. */
 int mnt_clone_tree(int *fd);
 
-/* fileops.c: ops that make files rather than mounts. */
+/* mount_files.c: ops that make files rather than mounts. */
 int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
 int op_bind_data(struct mount_ctx *c, const struct fs_op *op, size_t index,
                  struct sbx_error *e);
 int op_chmod(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
 int op_symlink(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
 
-/* overlay.c */
+/* mount_overlay.c */
 int op_overlay(struct mount_ctx *c, const struct fs_op *op, size_t index,
                struct sbx_error *e);
 
-/* devfs.c */
+/* mount_dev.c */
 int devfs_populate(struct mount_ctx *c, int dev_fd, const char *dev_path,
                    struct sbx_error *e);
 
