@@ -77,7 +77,7 @@ static int run(int argc, char **argv, pid_t caller, struct plan *plan, struct sb
 {
   int r;
 
-  plan->classic_mounts = getenv("SANDBOX_FORCE_FALLBACK") &&
+  plan->force_fallback = getenv("SANDBOX_FORCE_FALLBACK") &&
                          strcmp(getenv("SANDBOX_FORCE_FALLBACK"), "1") == 0;
   r = cli_parse(argc, argv, plan, e);
   if (r != CLI_RUN)

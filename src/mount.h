@@ -28,9 +28,11 @@ struct mount_table; /* host mount points, for the mount(2) fallback only */
 
 struct mount_ctx {
   const struct plan *plan;
-  bool classic_mount;   /* mount(2) instead of open_tree/fsmount/move_mount;
-                         * set by mnt_use_classic only, with host_mounts */
-  bool classic_resolve; /* component walk instead of openat2(RESOLVE_IN_ROOT) */
+  bool mount_fallback;   /* the mount(2) fallback instead of open_tree/fsmount/
+                          * move_mount; set by mnt_use_fallback only, with
+                          * host_mounts */
+  bool resolve_fallback; /* the fallback's component walk instead of
+                          * openat2(RESOLVE_IN_ROOT) */
   int root_fd;          /* the new root: its tmpfs, or what was mounted over it */
   int base_fd;          /* the new root's tmpfs, even when mounted over: scratch
                          * files (--bind-data, --tmp-overlay) go there */
@@ -47,7 +49,7 @@ struct mount_ctx {
   /* Modes of what path_open creates for the current op: missing parents,
    * and the last component. */
   mode_t parent_mode, leaf_mode;
-  struct mount_table *host_mounts; /* read whenever classic_mount is set */
+  struct mount_table *host_mounts; /* read whenever mount_fallback is set */
 };
 
 /* mount_paths.c: resolves PATH inside the root; never leaves it, whatever the
@@ -76,7 +78,7 @@ int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e);
 int mnt_new_root(struct mount_ctx *c, struct sbx_error *e);
 /* Switches the rest of the setup to mount(2), which needs the host's mount
  * table: fails, and leaves the new API in use, when it cannot be read. */
-int mnt_use_classic(struct mount_ctx *c, struct sbx_error *e);
+int mnt_use_fallback(struct mount_ctx *c, struct sbx_error *e);
 void mnt_free_host_table(struct mount_ctx *c);
 /* Falls back to mount(2) now when the kernel lacks mount_setattr (5.12);
  * open_tree alone (5.2) is not enough to bind with flags. */

@@ -60,7 +60,7 @@ static int data_dir(struct mount_ctx *c, const char *scratch, int *dir, struct s
   static const char *const opts[] = { "mode=0755", NULL };
   _cleanup_close_ int at = -1;
 
-  if (!c->classic_mount) {
+  if (!c->mount_fallback) {
     *dir = fcntl(c->base_fd, F_DUPFD_CLOEXEC, 3);
     return *dir < 0 ? sbx_fail(e, errno, "dup") : 0;
   }
@@ -77,7 +77,7 @@ static void data_dir_remove(struct mount_ctx *c, const char *scratch, int dir, c
 {
   char path[32];
   unlinkat(dir, name, 0);
-  if (!c->classic_mount)
+  if (!c->mount_fallback)
     return;
   fd_path(dir, path);
   umount2(path, MNT_DETACH);

@@ -89,9 +89,9 @@ static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
 {
   struct stat root;
 
-  if (!c->classic_mount && mnt_probe_new_api(c, e) < 0)
+  if (!c->mount_fallback && mnt_probe_new_api(c, e) < 0)
     return -1;
-  if (c->classic_mount)
+  if (c->mount_fallback)
     return 0;
   if (stat("/", &root) < 0)
     return sbx_fail(e, errno, "stat /");
@@ -357,7 +357,7 @@ static int build(struct mount_ctx *c, struct sbx_error *e)
   /* Receive host mount events, never send any back. */
   if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return sbx_fail(e, errno, "make / a slave mount");
-  if (c->plan->classic_mounts && mnt_use_classic(c, e) < 0)
+  if (c->plan->force_fallback && mnt_use_fallback(c, e) < 0)
     return -1;
   if (open_sources(c, e) < 0 || mnt_new_root(c, e) < 0)
     return -1;
@@ -372,7 +372,7 @@ int mounts_build_root(const struct plan *p, struct sbx_error *e)
 {
   struct mount_ctx c = {
     .plan = p,
-    .classic_resolve = p->classic_mounts,
+    .resolve_fallback = p->force_fallback,
     .root_fd = -1,
     .base_fd = -1,
   };

@@ -152,7 +152,7 @@ struct plan {
   unsigned tty_fds;    /* fds 0-2 that get the sandbox's pty (pty.h); 0: none */
   bool as_pid_1;
   bool verbose;
-  bool classic_mounts; /* force the mount(2) / path-walk fallback */
+  bool force_fallback; /* force the mount(2) / path-walk fallback */
   struct plan_rlimit rlimits[RLIM_NLIMITS]; /* indexed by RLIMIT_* */
   struct plan_net net; /* --net, --publish, --netns... (net.h) */
 
