@@ -1,12 +1,20 @@
 /* The cloned child: it sets up the sandbox in the order of doc/design.md, "Launch order",
  * then becomes the reaper (pid 1) and forks the command, or becomes the
  * command itself. */
+#include "child.h"
+
 #include "caps.h"
+#include "command.h"
 #include "error.h"
+#include "mount.h"
+#include "net.h"
 #include "pty.h"
-#include "sandbox.h"
+#include "reaper.h"
 #include "seccomp.h"
+#include "signals.h"
+#include "userns.h"
 #include "util.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <fcntl.h>

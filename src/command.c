@@ -2,11 +2,11 @@
  * working directory, session, fds, then exec.  Runs after the pivot, so
  * every path here is a sandbox path. */
 
+#include "command.h"
 
 #include "error.h"
 #include "pty.h"
 #include "rlimit.h"
-#include "sandbox.h"
 #include "seccomp.h"
 #include "util.h"
 

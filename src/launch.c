@@ -12,11 +12,15 @@
  * launcher dies, the child sees its end hang up. */
 #include "launch.h"
 
+#include "child.h"
 #include "error.h"
 #include "net.h"
 #include "pty.h"
-#include "sandbox.h"
+#include "signals.h"
+#include "status.h"
+#include "userns.h"
 #include "util.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,13 +1,12 @@
 /* argv -> plan -> launch -> exit status. */
 
-
 #include "cli.h"
 #include "error.h"
 #include "launch.h"
 #include "net.h"
 #include "plan.h"
-#include "sandbox.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "util.h"
 
 #include <limits.h>

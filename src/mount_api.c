@@ -3,9 +3,10 @@
  * for kernels without it.  The first ENOSYS switches the rest of the setup
  * to the fallback; SANDBOX_FORCE_FALLBACK=1 starts there (tests). */
 
+#include "mount_api.h"
 
 #include "error.h"
-#include "mount.h"
+#include "mount_paths.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,7 +1,10 @@
 /* The ops that make files rather than mounts: --file, --bind-data,
  * --chmod, --symlink.  Paths are resolved inside the root (mount_paths.c). */
+#include "mount_files.h"
+
 #include "error.h"
-#include "mount.h"
+#include "mount_api.h"
+#include "mount_paths.h"
 #include "util.h"
 
 #include <errno.h>

@@ -9,9 +9,10 @@
  * never climbs above the root.  A dangling symlink leads to its target
  * being created, inside the root. */
 
+#include "mount_paths.h"
 
 #include "error.h"
-#include "mount.h"
+#include "mount_api.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,10 +1,13 @@
 /* The new root: every filesystem op of the plan, in order, on a fresh
  * tmpfs, then a pivot into it that leaves no trace of the host root. */
 
-
 #include "error.h"
 #include "mount.h"
-#include "sandbox.h"
+#include "mount_api.h"
+#include "mount_dev.h"
+#include "mount_files.h"
+#include "mount_overlay.h"
+#include "mount_paths.h"
 #include "util.h"
 
 #include <errno.h>

@@ -4,10 +4,14 @@
  * behind.  In the bwrap personality it reports the status to the launcher
  * and stays until its last child is gone, as bubblewrap's pid 1 does; it
  * also holds --lock-file locks and the --sync-fd there. */
+#include "reaper.h"
+
+#include "child.h"
 #include "error.h"
-#include "sandbox.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "util.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <signal.h>
