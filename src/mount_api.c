@@ -6,7 +6,6 @@
 #include "mount_api.h"
 
 #include "error.h"
-#include "mount_paths.h"
 #include "util.h"
 
 #include <errno.h>
@@ -255,7 +254,7 @@ static int bind_fallback(struct mount_ctx *c, int src_fd, int dest_fd, const cha
     return mount_error(e, "bind mount", "");
   if (over_root)
     took_root(c, &none);
-  if (path_open(c, dest_path, MK_NONE, &top, e) < 0)
+  if (c->reopen(c, dest_path, &top, e) < 0)
     return -1;
   fd_path(top, dest);
   if (remount_fallback(dest, add) < 0)

@@ -21,6 +21,15 @@ enum {
 };
 
 struct mount_table; /* host mount points, for the mount(2) fallback only */
+struct mount_ctx;
+
+/* How the mount(2) fallback finds a destination again once it is mounted
+ * over (the fd of the directory below does not name the new mount): the
+ * resolver of mount_paths.c, handed down by mount_tree.c, so that the
+ * primitives never call up into the files that use them (doc/design.md,
+ * "File map"). */
+typedef int (*mnt_reopen_fn)(struct mount_ctx *c, const char *path, int *out,
+                             struct sbx_error *e);
 
 #define MOUNT_FEW_OPS 32
 
@@ -48,6 +57,7 @@ struct mount_ctx {
    * and the last component. */
   mode_t parent_mode, leaf_mode;
   struct mount_table *host_mounts; /* read whenever mount_fallback is set */
+  mnt_reopen_fn reopen;
 };
 
 void fd_path(int fd, char buf[static 32]);

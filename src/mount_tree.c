@@ -371,10 +371,17 @@ static int build(struct mount_ctx *c, struct sbx_error *e)
   return enter_root(c, e);
 }
 
+/* mnt_reopen_fn: an existing path, resolved inside the root. */
+static int reopen_dest(struct mount_ctx *c, const char *path, int *out, struct sbx_error *e)
+{
+  return path_open(c, path, MK_NONE, out, e);
+}
+
 int mounts_build_root(const struct plan *p, struct sbx_error *e)
 {
   struct mount_ctx c = {
     .plan = p,
+    .reopen = reopen_dest,
     .resolve_fallback = p->force_fallback,
     .root_fd = -1,
     .base_fd = -1,
