@@ -51,16 +51,6 @@ static int arm_parent_death(int lifeline, struct sbx_error *e)
   return 0;
 }
 
-/* The child waits for the launcher's word when an outside helper writes
- * the id maps (--userns-block-fd), and when the launcher reports the
- * namespaces (--info-fd, --json-status-fd): it reads them from
- * /proc/CHILD/ns, which must not vanish with a command that is quick to
- * exit. */
-bool plan_child_waits(const struct plan *p)
-{
-  return p->userns_block_fd >= 0 || p->info_fd >= 0 || p->json_status_fd >= 0;
-}
-
 /* Waits for MSG_GO from the launcher; *m is what came. */
 static int wait_for_go(const struct child_args *a, struct sync_msg *msg, struct sbx_error *e)
 {
@@ -81,7 +71,7 @@ typedef int (*step_fn)(const struct child_args *a, struct sbx_error *e);
 static int step_userns(const struct child_args *a, struct sbx_error *e)
 {
   const struct plan *p = a->plan;
-  if (plan_child_waits(p) && wait_for_go(a, NULL, e) < 0)
+  if (p->child_waits && wait_for_go(a, NULL, e) < 0)
     return -1;
   if (!(p->ns & NS_USER) || p->userns_block_fd >= 0)
     return 0;
@@ -164,15 +154,6 @@ static int step_userns_late(const struct child_args *a, struct sbx_error *e)
   return r;
 }
 
-/* A reaper is pid 1 of a new PID namespace; bubblewrap also puts one
- * between itself and the command to hold --lock-file and --sync-fd. */
-static bool wants_reaper(const struct plan *p)
-{
-  if (p->as_pid_1)
-    return false;
-  return (p->ns & NS_PID) || p->n_lock_files || p->sync_fd >= 0;
-}
-
 /* pid 1 is not dumpable: the command, same uid, must never ptrace it,
  * read its memory, fds or environment, nor own its /proc/1 files.  A
  * caller that asks for its pid (--info-fd, --json-status-fd) means to
@@ -204,7 +185,7 @@ static bool reaper_inspectable(const struct plan *p)
 
 static uint64_t reaper_guard(const struct plan *p)
 {
-  return wants_reaper(p) && reaper_inspectable(p) ? UINT64_C(1) << CAP_SYS_PTRACE : 0;
+  return p->reaper && reaper_inspectable(p) ? UINT64_C(1) << CAP_SYS_PTRACE : 0;
 }
 
 static int step_privileges(const struct child_args *a, struct sbx_error *e)
@@ -216,7 +197,7 @@ static int step_privileges(const struct child_args *a, struct sbx_error *e)
     return -1;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return sbx_fail(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-  if (a->filters_early)
+  if (a->plan->seccomp_early)
     return seccomp_install_all(a->filters, a->n_filters, e);
   return 0;
 }
@@ -335,7 +316,7 @@ void child_main(const struct child_args *a)
   x.tty_slave = tty_slave;
   command_prepare(p, &x);
 
-  if (!wants_reaper(p))
+  if (!p->reaper)
     command_exec(p, &x);
   /* What pid 1 holds: the socket, --sync-fd and the locks. */
   int keep[p->n_lock_files + 2];

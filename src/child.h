@@ -22,11 +22,9 @@ struct child_args {
    * fail before anything exists. */
   const struct sbx_bpf *filters;
   size_t n_filters;
-  bool filters_early; /* installed once, before the fork (child.c) */
 };
 
 /* Runs in the cloned child; never returns. */
 void child_main(const struct child_args *a) __attribute__((noreturn));
-bool plan_child_waits(const struct plan *p);
 
 #endif

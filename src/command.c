@@ -369,7 +369,7 @@ void command_exec(const struct plan *p, const struct exec_ctx *x)
   sigemptyset(&empty);
   sigprocmask(SIG_SETMASK, &empty, NULL);
   /* Last, so the steps above are not constrained by the filter. */
-  if (!x->a->filters_early && seccomp_install_all(x->a->filters, x->a->n_filters, &e) < 0)
+  if (!x->a->plan->seccomp_early && seccomp_install_all(x->a->filters, x->a->n_filters, &e) < 0)
     command_fail(x, &e);
   execvp(p->argv[0], x->argv);
   exec_failed(p->argv[0], errno, &e);

@@ -96,14 +96,6 @@ int mnt_clone_tree(int *fd)
   return 0;
 }
 
-int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e)
-{
-  struct mount_attr a = { 0 };
-  if (syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, &a, sizeof a) == 0 || errno != ENOSYS)
-    return 0;
-  return mnt_use_fallback(c, e);
-}
-
 /* src_fd is a detached clone already (ATTR_CLONED: the caller keeps and
  * closes it), or anything else, cloned here. */
 static int bind_new(struct mount_ctx *c, int src_fd, int dest_fd, unsigned attr)

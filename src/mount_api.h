@@ -76,9 +76,6 @@ int mnt_new_root(struct mount_ctx *c, struct sbx_error *e);
  * table: fails, and leaves the new API in use, when it cannot be read. */
 int mnt_use_fallback(struct mount_ctx *c, struct sbx_error *e);
 void mnt_free_host_table(struct mount_ctx *c);
-/* Falls back to mount(2) now when the kernel lacks mount_setattr (5.12);
- * open_tree alone (5.2) is not enough to bind with flags. */
-int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e);
 /* Replaces an O_PATH fd by a detached recursive clone of its mount tree. */
 int mnt_clone_tree(int *fd);
 

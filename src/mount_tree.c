@@ -92,8 +92,6 @@ static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
 {
   struct stat root;
 
-  if (!c->mount_fallback && mnt_probe_new_api(c, e) < 0)
-    return -1;
   if (c->mount_fallback)
     return 0;
   if (stat("/", &root) < 0)
@@ -190,14 +188,13 @@ static int cover_proc(struct mount_ctx *c, int proc_fd, const char *proc_path,
   return 0;
 }
 
-/* A procfs shows the PID namespace of its mounter; without a new one the
- * kernel refuses a new instance, so the host's /proc is bound instead. */
+/* A new procfs, or the host's /proc bound (plan.h, new_procfs). */
 static int mount_proc(struct mount_ctx *c, int dest, const char *dest_path, struct sbx_error *e)
 {
   const unsigned attr = ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC;
   _cleanup_close_ int host = -1;
 
-  if ((c->plan->ns & NS_PID) || c->plan->pidns_fd >= 0)
+  if (c->plan->new_procfs)
     return mnt_fs(c, "proc", NULL, attr, dest, e);
   host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (host < 0)
@@ -360,7 +357,7 @@ static int build(struct mount_ctx *c, struct sbx_error *e)
   /* Receive host mount events, never send any back. */
   if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return sbx_fail(e, errno, "make / a slave mount");
-  if (c->plan->force_fallback && mnt_use_fallback(c, e) < 0)
+  if (c->plan->mount_fallback && mnt_use_fallback(c, e) < 0)
     return -1;
   if (open_sources(c, e) < 0 || mnt_new_root(c, e) < 0)
     return -1;
@@ -382,7 +379,7 @@ int mounts_build_root(const struct plan *p, struct sbx_error *e)
   struct mount_ctx c = {
     .plan = p,
     .reopen = reopen_dest,
-    .resolve_fallback = p->force_fallback,
+    .resolve_fallback = p->resolve_fallback,
     .root_fd = -1,
     .base_fd = -1,
   };

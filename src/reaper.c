@@ -81,7 +81,7 @@ void reaper_run(const struct child_args *a, pid_t command, const int *keep, size
   siginfo_t si;
 
   close_inherited(a, keep, n_keep);
-  if (!a->filters_early && seccomp_install_all(a->filters, a->n_filters, &e) < 0) {
+  if (!a->plan->seccomp_early && seccomp_install_all(a->filters, a->n_filters, &e) < 0) {
     send_msg(a->sock, MSG_ERROR, 0, &e);
     _exit(e.status);
   }
