@@ -8,6 +8,7 @@
 #include "error.h"
 #include "mount.h"
 #include "net.h"
+#include "plan.h"
 #include "pty.h"
 #include "reaper.h"
 #include "seccomp.h"

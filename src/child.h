@@ -3,12 +3,12 @@
 #ifndef SBX_CHILD_H
 #define SBX_CHILD_H
 
-#include "plan.h"
-#include "seccomp.h"
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+struct plan;
+struct sbx_bpf;
 
 /* The child's view of the launch. */
 struct child_args {

@@ -4,6 +4,7 @@
 
 #include "command.h"
 
+#include "child.h"
 #include "error.h"
 #include "pty.h"
 #include "rlimit.h"

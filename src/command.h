@@ -8,11 +8,12 @@
 #ifndef SBX_COMMAND_H
 #define SBX_COMMAND_H
 
-#include "child.h"
 #include "plan.h"
 
 #include <sys/resource.h>
 #include <sys/types.h>
+
+struct child_args;
 
 /* What the command gets back from the caller's state once setup is over. */
 struct exec_ctx {

@@ -2,7 +2,6 @@
 
 #include "plan.h"
 
-#include "caps.h"
 #include "error.h"
 #include "rlimit.h"
 #include "util.h"

@@ -8,6 +8,7 @@
 
 #include "child.h"
 #include "error.h"
+#include "plan.h"
 #include "seccomp.h"
 #include "signals.h"
 #include "util.h"

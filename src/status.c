@@ -4,7 +4,6 @@
  * the command and a setup failure from a command that exits 1. */
 #include "status.h"
 
-#include "error.h"
 #include "util.h"
 
 #include <stdio.h>
