@@ -73,7 +73,9 @@ struct pid1 {
   const struct child_args *a;
   const struct plan *p;
   struct exec_ctx x;      /* what the command gets back (command.h) */
-  char old_cwd[PATH_MAX]; /* the caller's directory, for x.old_cwd */
+  char *cwd;              /* PATH_MAX bytes for the caller's directory; outside
+                           * the struct, so that its initializer does not
+                           * write them (doc/design.md, "Launch cost") */
   int proc_fd;            /* --disable-userns: the host's /proc, until the
                            * nested user namespace step, after the pivot */
   int *keep;              /* what pid 1 holds: the socket, --sync-fd, the locks */
@@ -100,8 +102,8 @@ static int step_caller_state(struct pid1 *c, struct sbx_error *e)
   if (p->json_status_fd >= 0)
     close(p->json_status_fd);
   /* The caller's directory, as a path to look for inside the sandbox. */
-  if (getcwd(c->old_cwd, sizeof c->old_cwd))
-    c->x.old_cwd = c->old_cwd;
+  if (getcwd(c->cwd, PATH_MAX))
+    c->x.old_cwd = c->cwd;
   /* The command gets this fd limit back (command.c); setup may raise it. */
   if (getrlimit(RLIMIT_NOFILE, &c->x.nofile) < 0)
     return sbx_fail(e, errno, "getrlimit(RLIMIT_NOFILE)");
@@ -396,8 +398,9 @@ void child_main(const struct child_args *a)
 {
   const struct plan *p = a->plan;
   int keep[p->n_lock_files + 2];
+  char cwd[PATH_MAX];
   struct pid1 c = {
-    .a = a, .p = p, .proc_fd = -1, .keep = keep, .n_keep = p->n_lock_files + 2,
+    .a = a, .p = p, .cwd = cwd, .proc_fd = -1, .keep = keep, .n_keep = p->n_lock_files + 2,
   };
 
   c.x.a = a;
