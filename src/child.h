@@ -3,7 +3,6 @@
 #ifndef SBX_CHILD_H
 #define SBX_CHILD_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 

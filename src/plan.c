@@ -6,7 +6,6 @@
 #include "rlimit.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
