@@ -363,7 +363,7 @@ static int step_fork(struct pid1 *c, struct sbx_error *e)
  * command (command.c). */
 static const struct { const char *name; step_fn fn; } pid1_steps[] = {
   { "parent death", step_parent_death },
-  { "caller's state", step_caller_state },
+  { "caller state", step_caller_state },
   { "wait for the launcher", step_wait_launcher },
   { "user namespace", step_userns },
   { "nested PID namespace", step_nested_pidns },
