@@ -5,7 +5,6 @@
 #include "caps.h"
 
 #include "error.h"
-#include "sandbox.h"
 
 #include <errno.h>
 #include <linux/capability.h>

@@ -207,16 +207,6 @@ static int parse_id(struct argp_state *st, int key, const char *s, uint32_t *out
   return 0;
 }
 
-/* bubblewrap's callers and tests match its exact words for this one. */
-int cli_bad_fd(struct cli_state *cs, const char *option, const char *value)
-{
-  if (cs->plan->pers == PERS_BWRAP)
-    sbx_fail(cs->err, 0, "Invalid fd: %s", value);
-  else
-    sbx_fail(cs->err, 0, "--%s: invalid fd '%s'", option, value);
-  return EINVAL;
-}
-
 static int parse_fd(struct argp_state *st, int key, const char *s, int *out)
 {
   uint64_t v;

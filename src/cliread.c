@@ -17,6 +17,16 @@
 
 #define ARGS_DATA_MAX (1 << 20)
 
+/* bubblewrap's callers and tests match its exact words for this one. */
+int cli_bad_fd(struct cli_state *cs, const char *option, const char *value)
+{
+  if (cs->plan->pers == PERS_BWRAP)
+    sbx_fail(cs->err, 0, "Invalid fd: %s", value);
+  else
+    sbx_fail(cs->err, 0, "--%s: invalid fd '%s'", option, value);
+  return EINVAL;
+}
+
 /* Reads all of fd, up to ARGS_DATA_MAX bytes. */
 static int read_all(int fd, char **out, size_t *len)
 {

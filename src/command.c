@@ -2,11 +2,12 @@
  * working directory, session, fds, then exec.  Runs after the pivot, so
  * every path here is a sandbox path. */
 
+#include "command.h"
 
+#include "child.h"
 #include "error.h"
 #include "pty.h"
 #include "rlimit.h"
-#include "sandbox.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -339,39 +340,100 @@ void command_prepare(const struct plan *p, struct exec_ctx *x)
   x->argv = command_argv(p);
 }
 
+typedef int (*command_step_fn)(const struct plan *p, const struct exec_ctx *x,
+                               struct sbx_error *e);
+
+static int step_block_fd(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  (void)x, (void)e;
+  if (p->block_fd >= 0)
+    wait_block_fd(p->block_fd);
+  return 0;
+}
+
+/* A session of its own on the sandbox's pty (pty.h), which replaces the
+ * caller's terminal on fds 0-2; --new-session is then implied. */
+static int step_terminal(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  return x->tty_slave >= 0 ? pty_attach(x->tty_slave, p->tty_fds, e) : 0;
+}
+
+/* Before chdir: no fd that is not passed on can serve as a way out. */
+static int step_close_fds(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  (void)e;
+  close_fds(p, x);
+  return 0;
+}
+
+static int step_workdir(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  return enter_workdir(p, x->old_cwd, e);
+}
+
+static int step_session(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  if (p->new_session && x->tty_slave < 0 && setsid() < 0)
+    return sbx_fail(e, errno, "--new-session: setsid");
+  return 0;
+}
+
+/* The caller's umask and fd limit back (--rlimit nofile may replace the
+ * latter next), then --rlimit. */
+static int step_limits(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  umask(x->umask);
+  if (setrlimit(RLIMIT_NOFILE, &x->nofile) < 0)
+    return sbx_fail(e, errno, "restore the fd limit: setrlimit(RLIMIT_NOFILE)");
+  return rlimit_apply(p, e);
+}
+
+static int step_signal_mask(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  sigset_t empty;
+  (void)p, (void)x, (void)e;
+  sigemptyset(&empty);
+  sigprocmask(SIG_SETMASK, &empty, NULL);
+  return 0;
+}
+
+/* Last, so the steps above are not constrained by the filter (plan.h,
+ * seccomp_early). */
+static int step_seccomp(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  if (p->seccomp_early)
+    return 0;
+  return seccomp_install_all(x->a->filters, x->a->n_filters, e);
+}
+
+static int step_exec(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
+{
+  execvp(p->argv[0], x->argv);
+  exec_failed(p->argv[0], errno, e);
+  return -1;
+}
+
+/* The command's launch order (doc/design.md, "Launch order"), from the
+ * fork to the exec.  A failure goes to the launcher through the exec
+ * pipe (command_fail). */
+static const struct { const char *name; command_step_fn fn; } command_steps[] = {
+  { "--block-fd", step_block_fd },
+  { "terminal", step_terminal },
+  { "close fds", step_close_fds },
+  { "working directory", step_workdir },
+  { "session", step_session },
+  { "umask and limits", step_limits },
+  { "signal mask", step_signal_mask },
+  { "seccomp", step_seccomp },
+  { "exec", step_exec },
+};
+
 void command_exec(const struct plan *p, const struct exec_ctx *x)
 {
   struct sbx_error e = { 0 };
-  sigset_t empty;
 
-  if (p->block_fd >= 0)
-    wait_block_fd(p->block_fd);
-  /* A session of its own on the sandbox's pty (pty.h), which replaces the
-   * caller's terminal on fds 0-2; --new-session is then implied. */
-  if (x->tty_slave >= 0 && pty_attach(x->tty_slave, p->tty_fds, &e) < 0)
-    command_fail(x, &e);
-  /* Before chdir: no fd that is not passed on can serve as a way out. */
-  close_fds(p, x);
-  if (enter_workdir(p, x->old_cwd, &e) < 0)
-    command_fail(x, &e);
-  if (p->new_session && x->tty_slave < 0 && setsid() < 0) {
-    sbx_fail(&e, errno, "--new-session: setsid");
-    command_fail(x, &e);
-  }
-  umask(x->umask);
-  /* The caller's fd limit back, unless --rlimit nofile replaces it. */
-  if (setrlimit(RLIMIT_NOFILE, &x->nofile) < 0) {
-    sbx_fail(&e, errno, "restore the fd limit: setrlimit(RLIMIT_NOFILE)");
-    command_fail(x, &e);
-  }
-  if (rlimit_apply(p, &e) < 0)
-    command_fail(x, &e);
-  sigemptyset(&empty);
-  sigprocmask(SIG_SETMASK, &empty, NULL);
-  /* Last, so the steps above are not constrained by the filter. */
-  if (!x->a->filters_early && seccomp_install_all(x->a->filters, x->a->n_filters, &e) < 0)
-    command_fail(x, &e);
-  execvp(p->argv[0], x->argv);
-  exec_failed(p->argv[0], errno, &e);
-  command_fail(x, &e);
+  for (size_t i = 0; i < ARRAY_SIZE(command_steps); i++)
+    if (command_steps[i].fn(p, x, &e) < 0)
+      command_fail(x, &e);
+  command_fail(x, &e); /* not reached: step_exec never succeeds here */
 }

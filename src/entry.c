@@ -16,7 +16,7 @@
  * were.  main.c's preinit function sees sbx_entry_done and keeps what was
  * recorded here; in any other build it records the caller itself. */
 
-#include "sandbox.h"
+#include "signals.h"
 
 #include <signal.h>
 #include <stdint.h>

@@ -12,11 +12,15 @@
  * launcher dies, the child sees its end hang up. */
 #include "launch.h"
 
+#include "child.h"
 #include "error.h"
 #include "net.h"
 #include "pty.h"
-#include "sandbox.h"
+#include "signals.h"
+#include "status.h"
+#include "userns.h"
 #include "util.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -349,15 +353,8 @@ static int result(struct monitor *m, struct sbx_error *e)
 int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
 {
   struct child_args a = {
-    .plan = p, .outer_uid = getuid(), .outer_gid = getgid(),
+    .plan = p, .outer_uid = p->host.uid, .outer_gid = p->host.gid,
     .filters = p->seccomp, .n_filters = p->n_seccomp,
-    /* The built-in profiles allow every call left before exec, so the
-     * sandbox personality installs them once, before the fork, for pid 1
-     * and the command alike (each install costs the kernel a run of the
-     * filter per syscall number).  Filters from the caller may allow only
-     * what follows prctl, as bubblewrap promises: those go last, in each
-     * process. */
-    .filters_early = p->pers == PERS_SANDBOX && p->n_seccomp_fds == 0,
   };
   struct monitor m = { .plan = p, .sock = -1, .exec_fd = -1 };
 
@@ -379,7 +376,7 @@ int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
   if (m.child < 0)
     return -1;
   status_write_info(p, m.child);
-  if (plan_child_waits(p))
+  if (p->child_waits)
     release_child(&m);
   start_network(&m);
   monitor_loop(&m);

@@ -1,13 +1,13 @@
 /* argv -> plan -> launch -> exit status. */
 
-
 #include "cli.h"
 #include "error.h"
+#include "host.h"
 #include "launch.h"
 #include "net.h"
 #include "plan.h"
-#include "sandbox.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "util.h"
 
 #include <limits.h>
@@ -77,14 +77,14 @@ static int run(int argc, char **argv, pid_t caller, struct plan *plan, struct sb
 {
   int r;
 
-  plan->classic_mounts = getenv("SANDBOX_FORCE_FALLBACK") &&
-                         strcmp(getenv("SANDBOX_FORCE_FALLBACK"), "1") == 0;
   r = cli_parse(argc, argv, plan, e);
   if (r != CLI_RUN)
     return r == CLI_EXIT_OK ? 0 : -1;
   if (plan->seccomp_export)
     return seccomp_export(plan->seccomp_export, STDOUT_FILENO, e) < 0 ? -1 : 0;
-  if (plan_finish(plan, e) < 0 || plan_check(plan, e) < 0 || net_check(plan, e) < 0)
+  host_gather(&plan->host, plan);
+  if (plan_finish(plan, e) < 0 || plan_check(plan, e) < 0 || seccomp_plan_load(plan, e) < 0 ||
+      net_check(plan, e) < 0)
     return -1;
   return launch(plan, caller, e);
 }

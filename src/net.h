@@ -108,7 +108,9 @@ void net_stop(struct net_run *r);
 int net_helper_error(const struct plan *p, struct net_run *r, const char *what,
                      struct sbx_error *e);
 
-/* ---- netns.c: --netns ---- */
+/* ---- netns.c: lo, --netns ---- */
+/* In the child: brings up lo in its new network namespace. */
+int netns_loopback_up(struct sbx_error *e);
 /* Opens the path (or checks the fd) as the caller: a network namespace. */
 int netns_open(struct plan_net *n, struct sbx_error *e);
 /* In the launcher, before clone: joins it, through its owning user

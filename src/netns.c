@@ -3,10 +3,8 @@
  * SIOCSIFFLAGS ioctl does the job of an rtnetlink exchange.  Also --netns,
  * below. */
 
-
 #include "error.h"
 #include "net.h"
-#include "sandbox.h"
 #include "util.h"
 
 #include <errno.h>

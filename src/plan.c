@@ -2,12 +2,10 @@
 
 #include "plan.h"
 
-#include "caps.h"
 #include "error.h"
 #include "rlimit.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -125,7 +123,7 @@ static struct fs_op *insert_op(struct plan *p, size_t *slot, enum op_kind kind,
   return &p->ops[(*slot)++];
 }
 
-static bool binds_host_usr(const struct plan *p)
+bool plan_binds_host_usr(const struct plan *p)
 {
   for (size_t i = 0; i < p->n_ops; i++) {
     const struct fs_op *op = &p->ops[i];
@@ -138,31 +136,15 @@ static bool binds_host_usr(const struct plan *p)
 }
 
 /* Merged-/usr systems have /bin -> usr/bin and friends; recreate each such
- * top-level link of the host so a bound /usr is enough to run programs. */
+ * top-level link of the host (host.h) so a bound /usr is enough to run
+ * programs. */
 static void add_usr_links(struct plan *p, size_t *slot)
 {
-  DIR *d = opendir("/");
-  struct dirent *de;
-
-  if (!d)
-    return;
-  while ((de = readdir(d))) {
-    char target[PATH_MAX], dest[NAME_MAX + 2];
-    ssize_t n;
-    if (de->d_type != DT_LNK && de->d_type != DT_UNKNOWN)
-      continue;
-    n = readlinkat(dirfd(d), de->d_name, target, sizeof target - 1);
-    if (n <= 0)
-      continue;
-    target[n] = '\0';
-    if (strncmp(target, "usr/", 4) != 0 && strncmp(target, "/usr/", 5) != 0)
-      continue;
-    snprintf(dest, sizeof dest, "/%s", de->d_name);
-    if (dest_used(p, dest))
-      continue;
-    insert_op(p, slot, OP_SYMLINK, xstrdup(target), xstrdup(dest));
+  for (size_t i = 0; i < p->host.n_usr_links; i++) {
+    const struct host_link *l = &p->host.usr_links[i];
+    if (!dest_used(p, l->name))
+      insert_op(p, slot, OP_SYMLINK, xstrdup(l->target), xstrdup(l->name));
   }
-  closedir(d);
 }
 
 /* Debian's /usr/bin/awk, which, editor, vi... are links to
@@ -205,7 +187,7 @@ static void add_implicit_ops(struct plan *p)
     insert_op(p, &slot, OP_DEV, NULL, "/dev");
   if (!dest_used(p, "/tmp"))
     insert_op(p, &slot, OP_TMPFS, NULL, "/tmp");
-  if (binds_host_usr(p)) {
+  if (plan_binds_host_usr(p)) {
     add_usr_links(p, &slot);
     add_alternatives(p, &slot);
   }
@@ -244,21 +226,6 @@ static int check_combinations(const struct plan *p, struct sbx_error *e)
 
 /* doc/design.md, "Personalities": the sandbox personality unshares everything, maps the caller
  * to root and adds the implicit mounts and the default seccomp profile. */
-/* Which of fds 0-2 are the caller's terminal (bit N for fd N), when stdin
- * is one: they get the sandbox's own pty (pty.h).  0 otherwise. */
-static unsigned caller_terminal_fds(void)
-{
-  struct stat in, st;
-  unsigned fds = 1;
-
-  if (!isatty(STDIN_FILENO) || fstat(STDIN_FILENO, &in) < 0)
-    return 0;
-  for (int fd = 1; fd <= 2; fd++)
-    if (isatty(fd) && fstat(fd, &st) == 0 && st.st_rdev == in.st_rdev)
-      fds |= 1u << fd;
-  return fds;
-}
-
 static void sandbox_defaults(struct plan *p)
 {
   p->ns = (NS_ALL | p->ns_unshare) & ~p->ns_share;
@@ -271,7 +238,7 @@ static void sandbox_defaults(struct plan *p)
   if (!p->bare)
     add_implicit_ops(p);
   if (!p->share_terminal)
-    p->tty_fds = caller_terminal_fds();
+    p->tty_fds = p->host.tty_fds;
 }
 
 /* bubblewrap: a mount namespace, plus a user namespace for an
@@ -281,15 +248,15 @@ static void bwrap_defaults(struct plan *p)
   uint64_t base = 0;
 
   p->ns = (NS_MOUNT | p->ns_unshare) & ~p->ns_share;
-  if (getuid() != 0 && p->userns_fd < 0)
+  if (p->host.uid != 0 && p->userns_fd < 0)
     p->ns |= NS_USER;
   if (!p->uid_set)
-    p->uid = getuid();
+    p->uid = p->host.uid;
   if (!p->gid_set)
-    p->gid = getgid();
+    p->gid = p->host.gid;
   /* Real root keeps its capabilities, as bubblewrap does for rpm-ostree. */
-  if (getuid() == 0) {
-    base = caps_current();
+  if (p->host.uid == 0) {
+    base = p->host.caps;
     /* ...and, without a user namespace, like bubblewrap does not even
      * call capset then.  In a new one, root's caps there are all of
      * them: cut to the ones it had outside. */
@@ -300,6 +267,44 @@ static void bwrap_defaults(struct plan *p)
     p->seccomp_profile = "none";
 }
 
+/* The child waits for the launcher's word when an outside helper writes
+ * the id maps (--userns-block-fd), and when the launcher reports the
+ * namespaces (--info-fd, --json-status-fd): it reads them from
+ * /proc/CHILD/ns, which must not vanish with a command that is quick to
+ * exit. */
+static bool child_waits(const struct plan *p)
+{
+  return p->userns_block_fd >= 0 || p->info_fd >= 0 || p->json_status_fd >= 0;
+}
+
+/* A reaper is pid 1 of a new PID namespace; bubblewrap also puts one
+ * between itself and the command to hold --lock-file and --sync-fd. */
+static bool wants_reaper(const struct plan *p)
+{
+  if (p->as_pid_1)
+    return false;
+  return (p->ns & NS_PID) || p->n_lock_files || p->sync_fd >= 0;
+}
+
+/* The decisions of the launch, taken here once (plan.h). */
+static void decide(struct plan *p)
+{
+  p->reaper = wants_reaper(p);
+  p->child_waits = child_waits(p);
+  /* The built-in profiles allow every call left before exec, so the
+   * sandbox personality installs them once, before the fork, for pid 1
+   * and the command alike (each install costs the kernel a run of the
+   * filter per syscall number).  Filters from the caller may allow only
+   * what follows prctl, as bubblewrap promises: those go last, in each
+   * process. */
+  p->seccomp_early = p->pers == PERS_SANDBOX && p->n_seccomp_fds == 0 && p->seccomp_fd < 0;
+  /* A procfs shows the PID namespace of its mounter; without a new one
+   * the kernel refuses a new instance, so the host's /proc is bound. */
+  p->new_procfs = (p->ns & NS_PID) || p->pidns_fd >= 0;
+  p->mount_fallback = !p->host.mount_api;
+  p->resolve_fallback = p->host.force_fallback;
+}
+
 int plan_finish(struct plan *p, struct sbx_error *e)
 {
   if (p->pers == PERS_SANDBOX)
@@ -308,6 +313,7 @@ int plan_finish(struct plan *p, struct sbx_error *e)
     bwrap_defaults(p);
   if (check_combinations(p, e) < 0)
     return -1;
+  decide(p);
   return net_finish(p, e);
 }
 
@@ -444,101 +450,13 @@ static int check_status_fds(const struct plan *p, struct sbx_error *e)
   return 0;
 }
 
-static bool userns_possible(void)
-{
-  char buf[32] = "";
-  FILE *f;
-
-  if (access("/proc/self/ns/user", F_OK) < 0)
-    return false;
-  f = fopen("/proc/sys/user/max_user_namespaces", "re");
-  if (f) {
-    if (!fgets(buf, sizeof buf, f))
-      buf[0] = '\0';
-    fclose(f);
-  }
-  return strcmp(buf, "0\n") != 0;
-}
-
 /* --unshare-*-try: keep the namespace only where the kernel has it. */
 static void resolve_try_namespaces(struct plan *p)
 {
-  if ((p->ns & p->ns_try & NS_CGROUP) && access("/proc/self/ns/cgroup", F_OK) < 0)
+  if ((p->ns & p->ns_try & NS_CGROUP) && !p->host.cgroup_ns)
     p->ns &= ~NS_CGROUP;
-  if ((p->ns & p->ns_try & NS_USER) && getuid() == 0 && !userns_possible())
+  if ((p->ns & p->ns_try & NS_USER) && !p->host.userns)
     p->ns &= ~NS_USER;
-}
-
-/* A raw classic-BPF program: whole sock_filter records, at most the
- * kernel's BPF_MAXINSNS (4096) of them. */
-#define BPF_MAX_BYTES (4096 * 8)
-
-static int read_bpf(const struct plan *p, int fd, const char *option, struct sbx_bpf *out,
-                    struct sbx_error *e)
-{
-  _cleanup_free_ unsigned char *buf = xmalloc(BPF_MAX_BYTES + 1);
-  size_t n = 0;
-  ssize_t r;
-  int err = 0;
-
-  while (n <= BPF_MAX_BYTES && (r = read(fd, buf + n, BPF_MAX_BYTES + 1 - n)) != 0) {
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0) {
-      err = errno;
-      break;
-    }
-    n += (size_t)r;
-  }
-  close(fd);
-  if (err && bwrap_words(p))
-    return sbx_fail(e, err, "Can't read seccomp data");
-  if (err)
-    return sbx_fail(e, err, "--%s %d: read", option, fd);
-  if (n % 8 != 0 && bwrap_words(p))
-    return sbx_fail(e, 0, "Invalid seccomp data, must be multiple of 8");
-  if (n % 8 != 0)
-    return sbx_fail(e, 0, "--%s %d: invalid seccomp data, must be a multiple of 8 bytes",
-                    option, fd);
-  *out = (struct sbx_bpf){ steal_ptr(&buf), n };
-  return 0;
-}
-
-static int check_bpf(const struct sbx_bpf *f, const char *option, struct sbx_error *e)
-{
-  if (f->len == 0 || f->len > BPF_MAX_BYTES)
-    return sbx_fail(e, 0, "--%s: invalid seccomp data, must hold 1 to 4096 instructions", option);
-  return 0;
-}
-
-/* The --seccomp-profile program comes first, so that on a tie the
- * caller's own --seccomp/--add-seccomp-fd programs, installed after it,
- * decide the errno.  As in bubblewrap, each fd is read and its length
- * checked in turn, and an empty program is refused only once all are
- * read. */
-static int read_seccomp_programs(struct plan *p, struct sbx_error *e)
-{
-  const char *option = p->add_seccomp_given ? "add-seccomp-fd" : "seccomp";
-  struct sbx_bpf f;
-  size_t first;
-
-  if (p->seccomp_fd >= 0)
-    plan_add_seccomp_fd(p, p->seccomp_fd);
-  if (seccomp_profile_get(p->seccomp_profile, &f, e) < 0)
-    return -1;
-  xgrow(&p->seccomp, &p->cap_seccomp, p->n_seccomp_fds + 1, sizeof *p->seccomp);
-  if (f.len)
-    p->seccomp[p->n_seccomp++] = f;
-  first = p->n_seccomp;
-  for (size_t i = 0; i < p->n_seccomp_fds; i++) {
-    if (read_bpf(p, p->seccomp_fds[i], option, &p->seccomp[p->n_seccomp], e) < 0)
-      return -1;
-    p->n_seccomp++;
-  }
-  for (size_t i = first; i < p->n_seccomp; i++)
-    if (check_bpf(&p->seccomp[i], option, e) < 0)
-      return -1;
-  return 0;
 }
 
 int plan_check(struct plan *p, struct sbx_error *e)
@@ -550,5 +468,5 @@ int plan_check(struct plan *p, struct sbx_error *e)
   if (check_status_fds(p, e) < 0 || rlimit_resolve(p, e) < 0)
     return -1;
   resolve_try_namespaces(p);
-  return read_seccomp_programs(p, e);
+  return 0;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "host.h"
 #include "net.h"
 #include "seccomp.h"
 
@@ -152,11 +153,22 @@ struct plan {
   unsigned tty_fds;    /* fds 0-2 that get the sandbox's pty (pty.h); 0: none */
   bool as_pid_1;
   bool verbose;
-  bool classic_mounts; /* force the mount(2) / path-walk fallback */
   struct plan_rlimit rlimits[RLIM_NLIMITS]; /* indexed by RLIMIT_* */
   struct plan_net net; /* --net, --publish, --netns... (net.h) */
 
   char **argv; /* the command and its arguments, NULL-terminated */
+
+  struct host host; /* the machine and the caller (host_gather) */
+
+  /* Decided once, by plan_finish, and only read from then on
+   * (doc/design.md, "Launch order"). */
+  bool reaper;           /* pid 1 stays as a reaper and forks the command */
+  bool child_waits;      /* the child waits for the launcher's MSG_GO first */
+  bool seccomp_early;    /* filters go in once, before the fork, for pid 1 and
+                          * the command alike; else in each, last */
+  bool new_procfs;       /* /proc is a new procfs, not the host's bound */
+  bool mount_fallback;   /* the mount(2) fallback from the start */
+  bool resolve_fallback; /* the fallback's path walk from the start */
 };
 
 void plan_init(struct plan *p, enum personality pers);
@@ -166,7 +178,12 @@ void plan_add_pass_fd(struct plan *p, int fd);
 void plan_add_lock_file(struct plan *p, const char *path);
 void plan_add_seccomp_fd(struct plan *p, int fd);
 
-/* Applies the personality's defaults: namespace set, implicit mounts. */
+/* Whether an op binds the host's /usr at /usr (host_gather reads the
+ * merged-/usr links for it). */
+bool plan_binds_host_usr(const struct plan *p);
+/* Applies the personality's defaults (namespace set, implicit mounts) and
+ * takes the decisions above.  p->host must be filled (host_gather, or a
+ * test's own). */
 int plan_finish(struct plan *p, struct sbx_error *e);
 /* Checks every source and --rlimit as the caller, before anything is
  * created. */

@@ -9,8 +9,8 @@
  * sandbox's pty; only bytes cross to the caller's terminal. */
 #include "pty.h"
 
-#include "sandbox.h"
 #include "util.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,41 +4,21 @@
  * behind.  In the bwrap personality it reports the status to the launcher
  * and stays until its last child is gone, as bubblewrap's pid 1 does; it
  * also holds --lock-file locks and the --sync-fd there. */
+#include "reaper.h"
+
+#include "child.h"
 #include "error.h"
-#include "sandbox.h"
+#include "plan.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "util.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-void forwarded_signals(sigset_t *set)
-{
-  sigemptyset(set);
-  for (int sig = 1; sig < 64; sig++)
-    if (FORWARDED_SIGNALS & SIGBIT(sig))
-      sigaddset(set, sig);
-}
-
-/* Unchecked: sigprocmask fails only for a bad `how` or pointer (EINVAL,
- * EFAULT), and this runs before main(), with nobody to tell yet. */
-void block_forwarded_signals(void)
-{
-  sigset_t set;
-  forwarded_signals(&set);
-  sigaddset(&set, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
-int status_to_exit(int wstatus)
-{
-  if (WIFSIGNALED(wstatus))
-    return 128 + WTERMSIG(wstatus);
-  return WEXITSTATUS(wstatus);
-}
 
 struct reaper {
   const struct child_args *a;
@@ -102,7 +82,7 @@ void reaper_run(const struct child_args *a, pid_t command, const int *keep, size
   siginfo_t si;
 
   close_inherited(a, keep, n_keep);
-  if (!a->filters_early && seccomp_install_all(a->filters, a->n_filters, &e) < 0) {
+  if (!a->plan->seccomp_early && seccomp_install_all(a->filters, a->n_filters, &e) < 0) {
     send_msg(a->sock, MSG_ERROR, 0, &e);
     _exit(e.status);
   }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+struct plan;
 struct sbx_error;
 
 /* Raw struct sock_filter bytes; len is a multiple of 8.  len 0 means "no
@@ -37,5 +38,9 @@ int seccomp_install_all(const struct sbx_bpf *f, size_t n, struct sbx_error *e);
 int seccomp_export(const char *name_or_path, int fd, struct sbx_error *e);
 
 void sbx_bpf_free(struct sbx_bpf *f);
+
+/* seccomp_plan.c: reads the plan's programs into p->seccomp, in the order
+ * they are installed (plan.h), after plan_check. */
+int seccomp_plan_load(struct plan *p, struct sbx_error *e);
 
 #endif

@@ -2,8 +2,8 @@
  * pid (as the caller's PID namespace sees it) and the inode of each
  * namespace that was created, so a caller can tell the sandbox apart from
  * the command and a setup failure from a command that exits 1. */
-#include "error.h"
-#include "sandbox.h"
+#include "status.h"
+
 #include "util.h"
 
 #include <stdio.h>

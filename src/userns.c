@@ -2,9 +2,9 @@
  * The child writes its own maps, which an unprivileged process may do for
  * a single id, so the launcher does not have to wait for it. */
 
+#include "userns.h"
 
 #include "error.h"
-#include "sandbox.h"
 #include "util.h"
 
 #include <errno.h>

@@ -48,6 +48,9 @@ run_unit_tests() {
     echo "# unit: ${t##*/}"
     count_tap < <("$t" 2>&1; echo "# exit $?")
   done
+  # The arrows between files go one way (doc/design.md, "File map").
+  echo "# unit: tools/deps.sh"
+  count_tap < <(sh "$srcdir/tools/deps.sh" "$builddir/src" "$srcdir/src" 2>&1; echo "# exit $?")
 }
 
 prepare_root() {

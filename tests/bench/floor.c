@@ -10,8 +10,8 @@
  *   default` writes it (installed like sandbox installs it, before the
  *   command's fork).
  *
- * The sequence follows the new mount API path of src/mountapi.c,
- * src/devfs.c and src/child.c: one clone() with every namespace and a
+ * The sequence follows the new mount API path of src/mount_api.c,
+ * src/mount_dev.c and src/child.c: one clone() with every namespace and a
  * socket to notice the launcher's death; in pid 1, die-with-parent armed,
  * uid and gid maps, loopback up, a tmpfs root over "/", /proc, /dev (a
  * tmpfs, six device binds, links, shm, a devpts), a tmpfs /tmp, the

@@ -310,7 +310,7 @@ host_dev_shm_submount() {
 # --- the mount(2) fallback's host mount table ------------------------------
 
 # A kernel before 5.12: no mount_setattr, so the launcher's probe falls
-# back to mount(2) (src/mountapi.c).
+# back to mount(2) (src/mount_api.c).
 NO_SETATTR='default allow
 mount_setattr: errno ENOSYS'
 

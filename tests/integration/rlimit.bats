@@ -130,7 +130,7 @@ caller_limit() {
 	local hard binds=() i
 	hard=$(caller_limit "Max open files" | cut -d' ' -f2)
 	# A soft limit of 64 makes the setup lift its own to the hard one for
-	# the binds (see src/mounts.c); the command must not see that.
+	# the binds (see src/mount_tree.c); the command must not see that.
 	for ((i = 0; i < 70; i++)); do
 		binds+=(--ro-bind /usr "/u$i")
 	done

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "host.h"
 #include "plan.h"
 #include "rlimit.h"
 #include "util.h"
@@ -25,9 +26,13 @@ static struct sbx_error err;
 
 static int parse(int argc, char **argv)
 {
+  int r;
+
   plan_init(&plan, PERS_SANDBOX);
   memset(&err, 0, sizeof err);
-  return cli_parse(argc, argv, &plan, &err);
+  r = cli_parse(argc, argv, &plan, &err);
+  host_gather(&plan.host, &plan);
+  return r;
 }
 /* The plan points into argv, so the vector must outlive the statement
  * that builds it: copy it to the heap (never freed; a test's lifetime). */

@@ -1,11 +1,11 @@
 /* The mount primitives, twice: on the new mount API (open_tree,
- * mount_setattr, fsopen/fsmount, move_mount), and on classic mount(2) for
- * kernels without it.  The first ENOSYS switches the rest of the setup to
- * mount(2); SANDBOX_FORCE_FALLBACK=1 does so from the start (tests). */
+ * mount_setattr, fsopen/fsmount, move_mount), and on the mount(2) fallback
+ * for kernels without it.  The first ENOSYS switches the rest of the setup
+ * to the fallback; SANDBOX_FORCE_FALLBACK=1 starts there (tests). */
 
+#include "mount_api.h"
 
 #include "error.h"
-#include "mounts.h"
 #include "util.h"
 
 #include <errno.h>
@@ -94,14 +94,6 @@ int mnt_clone_tree(int *fd)
   close(*fd);
   *fd = tree;
   return 0;
-}
-
-int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e)
-{
-  struct mount_attr a = { 0 };
-  if (syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, &a, sizeof a) == 0 || errno != ENOSYS)
-    return 0;
-  return mnt_use_classic(c, e);
 }
 
 /* src_fd is a detached clone already (ATTR_CLONED: the caller keeps and
@@ -197,7 +189,7 @@ static unsigned long current_flags(const char *path)
   return ms;
 }
 
-static int remount_classic(const char *path, unsigned long add)
+static int remount_fallback(const char *path, unsigned long add)
 {
   return mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | current_flags(path) | add, NULL);
 }
@@ -228,7 +220,7 @@ static int remount_submounts(const struct mount_table *t, const char *real, cons
       continue;
     snprintf(path, sizeof path, "%s%s", dest, mp + len);
     /* Gone, or under a mount that hides it: nothing visible to fix. */
-    if (remount_classic(path, add) < 0 && errno != ENOENT && errno != ENOTDIR &&
+    if (remount_fallback(path, add) < 0 && errno != ENOENT && errno != ENOTDIR &&
         errno != EINVAL)
       return sbx_fail(e, errno, "bind mount: set the flags of the submount %s", mp);
   }
@@ -237,7 +229,7 @@ static int remount_submounts(const struct mount_table *t, const char *real, cons
 
 /* The remount needs the new mount, which the fd of the directory under it
  * does not name: look the destination up again. */
-static int bind_classic(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
+static int bind_fallback(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
                         unsigned attr, struct sbx_error *e)
 {
   char src[32], dest[32], real[PATH_MAX];
@@ -254,10 +246,10 @@ static int bind_classic(struct mount_ctx *c, int src_fd, int dest_fd, const char
     return mount_error(e, "bind mount", "");
   if (over_root)
     took_root(c, &none);
-  if (path_open(c, dest_path, MK_NONE, &top, e) < 0)
+  if (c->reopen(c, dest_path, &top, e) < 0)
     return -1;
   fd_path(top, dest);
-  if (remount_classic(dest, add) < 0)
+  if (remount_fallback(dest, add) < 0)
     return sbx_fail(e, errno, "bind mount: set its flags");
   n = readlink(src, real, sizeof real - 1);
   if (n <= 0 || real[0] != '/')
@@ -266,7 +258,7 @@ static int bind_classic(struct mount_ctx *c, int src_fd, int dest_fd, const char
   return remount_submounts(c->host_mounts, real, dest, add, e);
 }
 
-static int fs_classic(struct mount_ctx *c, const char *type, const char *const *opts,
+static int fs_fallback(struct mount_ctx *c, const char *type, const char *const *opts,
                       unsigned attr, int dest_fd, struct sbx_error *e)
 {
   char dest[32], data[512] = "";
@@ -353,14 +345,14 @@ static int load_host_table(struct mount_ctx *c, struct sbx_error *e)
 /* mount(2) makes a --ro-bind read-only all the way down only with the
  * host's table of mount points (remount_submounts): no table, no
  * fallback, and the setup stops rather than leave submounts writable.
- * So classic_mount is set here only, and only once the table is read. */
-int mnt_use_classic(struct mount_ctx *c, struct sbx_error *e)
+ * So mount_fallback is set here only, and only once the table is read. */
+int mnt_use_fallback(struct mount_ctx *c, struct sbx_error *e)
 {
-  if (c->classic_mount)
+  if (c->mount_fallback)
     return 0;
   if (load_host_table(c, e) < 0)
     return sbx_wrap(e, "mount(2) fallback");
-  c->classic_mount = true;
+  c->mount_fallback = true;
   return 0;
 }
 
@@ -376,45 +368,45 @@ static int new_api_failed(struct mount_ctx *c, const char *what, const char *typ
 {
   if (errno != ENOSYS)
     return mount_error(e, what, type);
-  return mnt_use_classic(c, e);
+  return mnt_use_fallback(c, e);
 }
 
 int mnt_bind(struct mount_ctx *c, int src_fd, int dest_fd, const char *dest_path,
              unsigned attr, struct sbx_error *e)
 {
-  if (!c->classic_mount) {
+  if (!c->mount_fallback) {
     if (bind_new(c, src_fd, dest_fd, attr) == 0)
       return 0;
     if (new_api_failed(c, "bind mount", "", e) < 0)
       return -1;
   }
-  return bind_classic(c, src_fd, dest_fd, dest_path, attr, e);
+  return bind_fallback(c, src_fd, dest_fd, dest_path, attr, e);
 }
 
 int mnt_fs(struct mount_ctx *c, const char *type, const char *const *opts, unsigned attr,
            int dest_fd, struct sbx_error *e)
 {
-  if (!c->classic_mount) {
+  if (!c->mount_fallback) {
     if (fs_new(c, type, opts, attr, dest_fd) == 0)
       return 0;
     if (new_api_failed(c, "mount ", type, e) < 0)
       return -1;
   }
-  return fs_classic(c, type, opts, attr, dest_fd, e);
+  return fs_fallback(c, type, opts, attr, dest_fd, e);
 }
 
 int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e)
 {
   char path[32];
 
-  if (!c->classic_mount) {
+  if (!c->mount_fallback) {
     if (sys_setattr(dest_fd, 0, ATTR_RDONLY) == 0)
       return 0;
     if (new_api_failed(c, "remount read-only", "", e) < 0)
       return -1;
   }
   fd_path(dest_fd, path);
-  if (remount_classic(path, MS_RDONLY) < 0)
+  if (remount_fallback(path, MS_RDONLY) < 0)
     return sbx_fail(e, errno, "remount read-only");
   return 0;
 }
@@ -458,7 +450,7 @@ static int new_root_on_tmp(struct mount_ctx *c, struct sbx_error *e)
 
 int mnt_new_root(struct mount_ctx *c, struct sbx_error *e)
 {
-  if (!c->classic_mount) {
+  if (!c->mount_fallback) {
     if (new_root_on_slash(c) == 0)
       return keep_base(c, e);
     if (new_api_failed(c, "new root: mount ", "tmpfs", e) < 0)

@@ -1,10 +1,13 @@
 /* The new root: every filesystem op of the plan, in order, on a fresh
  * tmpfs, then a pivot into it that leaves no trace of the host root. */
 
-
 #include "error.h"
-#include "mounts.h"
-#include "sandbox.h"
+#include "mount.h"
+#include "mount_api.h"
+#include "mount_dev.h"
+#include "mount_files.h"
+#include "mount_overlay.h"
+#include "mount_paths.h"
 #include "util.h"
 
 #include <errno.h>
@@ -89,9 +92,7 @@ static int clone_root_sources(struct mount_ctx *c, struct sbx_error *e)
 {
   struct stat root;
 
-  if (!c->classic_mount && mnt_probe_new_api(c, e) < 0)
-    return -1;
-  if (c->classic_mount)
+  if (c->mount_fallback)
     return 0;
   if (stat("/", &root) < 0)
     return sbx_fail(e, errno, "stat /");
@@ -187,14 +188,13 @@ static int cover_proc(struct mount_ctx *c, int proc_fd, const char *proc_path,
   return 0;
 }
 
-/* A procfs shows the PID namespace of its mounter; without a new one the
- * kernel refuses a new instance, so the host's /proc is bound instead. */
+/* A new procfs, or the host's /proc bound (plan.h, new_procfs). */
 static int mount_proc(struct mount_ctx *c, int dest, const char *dest_path, struct sbx_error *e)
 {
   const unsigned attr = ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC;
   _cleanup_close_ int host = -1;
 
-  if ((c->plan->ns & NS_PID) || c->plan->pidns_fd >= 0)
+  if (c->plan->new_procfs)
     return mnt_fs(c, "proc", NULL, attr, dest, e);
   host = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (host < 0)
@@ -357,7 +357,7 @@ static int build(struct mount_ctx *c, struct sbx_error *e)
   /* Receive host mount events, never send any back. */
   if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return sbx_fail(e, errno, "make / a slave mount");
-  if (c->plan->classic_mounts && mnt_use_classic(c, e) < 0)
+  if (c->plan->mount_fallback && mnt_use_fallback(c, e) < 0)
     return -1;
   if (open_sources(c, e) < 0 || mnt_new_root(c, e) < 0)
     return -1;
@@ -368,11 +368,18 @@ static int build(struct mount_ctx *c, struct sbx_error *e)
   return enter_root(c, e);
 }
 
+/* mnt_reopen_fn: an existing path, resolved inside the root. */
+static int reopen_dest(struct mount_ctx *c, const char *path, int *out, struct sbx_error *e)
+{
+  return path_open(c, path, MK_NONE, out, e);
+}
+
 int mounts_build_root(const struct plan *p, struct sbx_error *e)
 {
   struct mount_ctx c = {
     .plan = p,
-    .classic_resolve = p->classic_mounts,
+    .reopen = reopen_dest,
+    .resolve_fallback = p->resolve_fallback,
     .root_fd = -1,
     .base_fd = -1,
   };

@@ -1,12 +1,11 @@
-/* Shared by the files that build the new root: mounts.c (the ops, the
- * root, the pivot), paths.c (resolving destinations inside the root),
- * mountapi.c (the mount primitives) and devfs.c (--dev). */
-#ifndef SBX_MOUNTS_H
-#define SBX_MOUNTS_H
+/* The mount primitives (mount_api.c), and the context that every file of
+ * the mount subsystem shares while the new root is built (doc/design.md,
+ * "File map"). */
+#ifndef SBX_MOUNT_API_H
+#define SBX_MOUNT_API_H
 
 #include "plan.h"
 
-#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -22,14 +21,25 @@ enum {
 };
 
 struct mount_table; /* host mount points, for the mount(2) fallback only */
+struct mount_ctx;
+
+/* How the mount(2) fallback finds a destination again once it is mounted
+ * over (the fd of the directory below does not name the new mount): the
+ * resolver of mount_paths.c, handed down by mount_tree.c, so that the
+ * primitives never call up into the files that use them (doc/design.md,
+ * "File map"). */
+typedef int (*mnt_reopen_fn)(struct mount_ctx *c, const char *path, int *out,
+                             struct sbx_error *e);
 
 #define MOUNT_FEW_OPS 32
 
 struct mount_ctx {
   const struct plan *plan;
-  bool classic_mount;   /* mount(2) instead of open_tree/fsmount/move_mount;
-                         * set by mnt_use_classic only, with host_mounts */
-  bool classic_resolve; /* component walk instead of openat2(RESOLVE_IN_ROOT) */
+  bool mount_fallback;   /* the mount(2) fallback instead of open_tree/fsmount/
+                          * move_mount; set by mnt_use_fallback only, with
+                          * host_mounts */
+  bool resolve_fallback; /* the fallback's component walk instead of
+                          * openat2(RESOLVE_IN_ROOT) */
   int root_fd;          /* the new root: its tmpfs, or what was mounted over it */
   int base_fd;          /* the new root's tmpfs, even when mounted over: scratch
                          * files (--bind-data, --tmp-overlay) go there */
@@ -46,21 +56,10 @@ struct mount_ctx {
   /* Modes of what path_open creates for the current op: missing parents,
    * and the last component. */
   mode_t parent_mode, leaf_mode;
-  struct mount_table *host_mounts; /* read whenever classic_mount is set */
+  struct mount_table *host_mounts; /* read whenever mount_fallback is set */
+  mnt_reopen_fn reopen;
 };
 
-/* paths.c: resolves PATH inside the root; never leaves it, whatever the
- * symlinks and ".." say.  MK_DIR creates missing directories (the last
- * one too), MK_FILE creates missing parents and an empty file at the end. */
-enum mk { MK_NONE, MK_DIR, MK_FILE };
-int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out,
-              struct sbx_error *e);
-/* Resolves (creating) the parent of PATH and returns its fd and the last
- * component. */
-int path_open_parent(struct mount_ctx *c, const char *path, int *out,
-                     char base[static NAME_MAX + 1], struct sbx_error *e);
-
-/* mountapi.c */
 void fd_path(int fd, char buf[static 32]);
 /* dest_path is dest_fd's path inside the root (the fallback needs it to
  * find the new mount after mounting). */
@@ -75,27 +74,9 @@ int mnt_remount_ro(struct mount_ctx *c, int dest_fd, struct sbx_error *e);
 int mnt_new_root(struct mount_ctx *c, struct sbx_error *e);
 /* Switches the rest of the setup to mount(2), which needs the host's mount
  * table: fails, and leaves the new API in use, when it cannot be read. */
-int mnt_use_classic(struct mount_ctx *c, struct sbx_error *e);
+int mnt_use_fallback(struct mount_ctx *c, struct sbx_error *e);
 void mnt_free_host_table(struct mount_ctx *c);
-/* Falls back to mount(2) now when the kernel lacks mount_setattr (5.12);
- * open_tree alone (5.2) is not enough to bind with flags. */
-int mnt_probe_new_api(struct mount_ctx *c, struct sbx_error *e);
 /* Replaces an O_PATH fd by a detached recursive clone of its mount tree. */
 int mnt_clone_tree(int *fd);
-
-/* fileops.c: ops that make files rather than mounts. */
-int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
-int op_bind_data(struct mount_ctx *c, const struct fs_op *op, size_t index,
-                 struct sbx_error *e);
-int op_chmod(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
-int op_symlink(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e);
-
-/* overlay.c */
-int op_overlay(struct mount_ctx *c, const struct fs_op *op, size_t index,
-               struct sbx_error *e);
-
-/* devfs.c */
-int devfs_populate(struct mount_ctx *c, int dev_fd, const char *dev_path,
-                   struct sbx_error *e);
 
 #endif

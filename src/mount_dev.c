@@ -2,9 +2,10 @@
  * harmless device nodes (bind-mounted: a user namespace cannot mknod),
  * the usual /proc/self/fd links, a private devpts and an empty shm dir. */
 
+#include "mount_dev.h"
 
 #include "error.h"
-#include "mounts.h"
+#include "mount_api.h"
 #include "util.h"
 
 #include <errno.h>

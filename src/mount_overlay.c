@@ -1,8 +1,11 @@
 /* --overlay, --tmp-overlay and --ro-overlay: overlayfs in the user
  * namespace (userxattr).  Layers are host paths; the kernel takes them as
  * strings, so "\", "," and ":" in them are escaped with a backslash. */
+#include "mount_overlay.h"
+
 #include "error.h"
-#include "mounts.h"
+#include "mount_api.h"
+#include "mount_paths.h"
 #include "util.h"
 
 #include <errno.h>

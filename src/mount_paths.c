@@ -9,9 +9,10 @@
  * never climbs above the root.  A dangling symlink leads to its target
  * being created, inside the root. */
 
+#include "mount_paths.h"
 
 #include "error.h"
-#include "mounts.h"
+#include "mount_api.h"
 #include "util.h"
 
 #include <errno.h>
@@ -268,11 +269,11 @@ static int create_leaf(const struct mount_ctx *c, const char *path, enum mk mk)
 
 int path_open(struct mount_ctx *c, const char *path, enum mk mk, int *out, struct sbx_error *e)
 {
-  if (!c->classic_resolve) {
+  if (!c->resolve_fallback) {
     int fd = openat2_in_root(c->root_fd, path, mk == MK_DIR ? O_DIRECTORY : 0);
     if (fd < 0) {
       if (errno == ENOSYS || errno == E2BIG)
-        c->classic_resolve = true;
+        c->resolve_fallback = true;
       else if (errno != ENOENT || mk == MK_NONE)
         return sbx_fail(e, errno, "%s", path);
       else

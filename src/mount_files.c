@@ -1,7 +1,10 @@
 /* The ops that make files rather than mounts: --file, --bind-data,
- * --chmod, --symlink.  Paths are resolved inside the root (paths.c). */
+ * --chmod, --symlink.  Paths are resolved inside the root (mount_paths.c). */
+#include "mount_files.h"
+
 #include "error.h"
-#include "mounts.h"
+#include "mount_api.h"
+#include "mount_paths.h"
 #include "util.h"
 
 #include <errno.h>
@@ -53,14 +56,14 @@ int op_file(struct mount_ctx *c, const struct fs_op *op, struct sbx_error *e)
 }
 
 /* Where the data file is written: the new root's own tmpfs, or, with mount(2),
- * which cannot bind from the root there (it is unbindable, mountapi.c), a
+ * which cannot bind from the root there (it is unbindable, mount_api.c), a
  * scratch tmpfs on a directory of the root, detached again afterwards. */
 static int data_dir(struct mount_ctx *c, const char *scratch, int *dir, struct sbx_error *e)
 {
   static const char *const opts[] = { "mode=0755", NULL };
   _cleanup_close_ int at = -1;
 
-  if (!c->classic_mount) {
+  if (!c->mount_fallback) {
     *dir = fcntl(c->base_fd, F_DUPFD_CLOEXEC, 3);
     return *dir < 0 ? sbx_fail(e, errno, "dup") : 0;
   }
@@ -77,7 +80,7 @@ static void data_dir_remove(struct mount_ctx *c, const char *scratch, int dir, c
 {
   char path[32];
   unlinkat(dir, name, 0);
-  if (!c->classic_mount)
+  if (!c->mount_fallback)
     return;
   fd_path(dir, path);
   umount2(path, MNT_DETACH);

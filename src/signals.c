@@ -1,0 +1,32 @@
+/* The forwarded signals and exit statuses (signals.h), shared by the
+ * launcher, the reaper and entry.c. */
+#include "signals.h"
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/wait.h>
+
+void forwarded_signals(sigset_t *set)
+{
+  sigemptyset(set);
+  for (int sig = 1; sig < 64; sig++)
+    if (FORWARDED_SIGNALS & SIGBIT(sig))
+      sigaddset(set, sig);
+}
+
+/* Unchecked: sigprocmask fails only for a bad `how` or pointer (EINVAL,
+ * EFAULT), and this runs before main(), with nobody to tell yet. */
+void block_forwarded_signals(void)
+{
+  sigset_t set;
+  forwarded_signals(&set);
+  sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+int status_to_exit(int wstatus)
+{
+  if (WIFSIGNALED(wstatus))
+    return 128 + WTERMSIG(wstatus);
+  return WEXITSTATUS(wstatus);
+}

@@ -1,0 +1,22 @@
+/* The signals the launcher and the reaper pass on to the command, and
+ * wait statuses turned into exit statuses. */
+#ifndef SBX_SIGNALS_H
+#define SBX_SIGNALS_H
+
+#include <signal.h>
+
+/* As a mask (bit N-1 for signal N) that entry.c's assembly can use too. */
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+#define FORWARDED_SIGNALS                                                                 \
+  (SIGBIT(SIGINT) | SIGBIT(SIGTERM) | SIGBIT(SIGHUP) | SIGBIT(SIGQUIT) | SIGBIT(SIGUSR1) | \
+   SIGBIT(SIGUSR2) | SIGBIT(SIGWINCH))
+void forwarded_signals(sigset_t *set);
+/* Set by entry.c's entry point, where the build uses it: the caller's pid
+ * and whether it was recorded there. */
+extern int sbx_entry_caller, sbx_entry_done;
+/* Blocks them and SIGCHLD; the launcher and the reaper read them instead. */
+void block_forwarded_signals(void);
+/* Exit status for a wait() status: the code, or 128+N for signal N. */
+int status_to_exit(int wstatus);
+
+#endif
