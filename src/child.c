@@ -85,6 +85,20 @@ struct pid1 {
 
 typedef int (*step_fn)(struct pid1 *c, struct sbx_error *e);
 
+/* The program's text and the stack setup is about to use, in two calls:
+ * after the clone() each would otherwise cost pid 1 a fault per page
+ * (doc/design.md, "Launch cost"). */
+#define SETUP_STACK_BYTES (32 * 1024)
+
+static int step_pages(struct pid1 *c, struct sbx_error *e)
+{
+  (void)c;
+  (void)e;
+  prefault_text();
+  prefault_stack(SETUP_STACK_BYTES);
+  return 0;
+}
+
 static int step_parent_death(struct pid1 *c, struct sbx_error *e)
 {
   return c->p->die_with_parent ? arm_parent_death(c->a->sock, e) : 0;
@@ -362,6 +376,7 @@ static int step_fork(struct pid1 *c, struct sbx_error *e)
  * turn; then pid 1 reaps (reaper.c), or, without a reaper, becomes the
  * command (command.c). */
 static const struct { const char *name; step_fn fn; } pid1_steps[] = {
+  { "pages", step_pages },
   { "parent death", step_parent_death },
   { "caller state", step_caller_state },
   { "wait for the launcher", step_wait_launcher },

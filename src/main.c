@@ -129,6 +129,7 @@ int main(int argc, char **argv)
   struct plan plan;
   int status;
 
+  prefault_text();
   if (argc < 1 || !argv[0]) {
     sbx_warn("no arguments");
     return SBX_EXIT_SETUP;

@@ -69,4 +69,11 @@ uint64_t now_us(void);
  * pages the launcher never touched (doc/design.md, "Launch cost"). */
 char *fmt_uint(char *p, uint64_t v, unsigned base);
 
+/* Maps all of the program's text at once, and the stack pages just below
+ * the caller's frame, writable: one system call each instead of a fault
+ * per page touched later (doc/design.md, "Launch cost").  Best effort: a
+ * kernel without MADV_POPULATE_READ/WRITE (before 5.14) faults as before. */
+void prefault_text(void);
+void prefault_stack(size_t bytes);
+
 #endif
