@@ -17,7 +17,8 @@
 
 struct sbx_error;
 
-enum personality { PERS_SANDBOX, PERS_BWRAP };
+/* PERS_OCI: the OCI runtime (src/oci.h); its plan comes from config.json. */
+enum personality { PERS_SANDBOX, PERS_BWRAP, PERS_OCI };
 
 enum op_kind {
   OP_BIND,       /* --bind, --ro-bind, --dev-bind, --bind-fd (flags say which) */
