@@ -141,28 +141,36 @@ static void run_process(const struct oci_process *p, int console, const struct s
   _exit(e.status ? e.status : SBX_EXIT_SETUP);
 }
 
-static int write_pid(const char *file, pid_t pid, struct sbx_error *e)
+/* The pid file is opened before the container's mount namespace is
+ * joined: its path is the engine's. */
+static int open_pid_file(const char *file, struct sbx_error *e)
 {
-  char num[24];
   int fd;
 
   if (!file)
+    return -1;
+  fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return sbx_fail(e, errno, "exec: --pid-file %s", file), -2;
+  return fd;
+}
+
+static int write_pid(int fd, pid_t pid, struct sbx_error *e)
+{
+  char num[24];
+  int r;
+
+  if (fd < 0)
     return 0;
   snprintf(num, sizeof num, "%d", (int)pid);
-  fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0 || write_all(fd, num, strlen(num)) < 0) {
-    int err = errno;
-    if (fd >= 0)
-      close(fd);
-    return sbx_fail(e, err, "exec: --pid-file %s", file);
-  }
+  r = write_all(fd, num, strlen(num));
   close(fd);
-  return 0;
+  return r < 0 ? sbx_fail(e, errno, "exec: write the pid file") : 0;
 }
 
 /* Forks the process; returns its exit status, or 0 at once with --detach. */
 static int spawn(const struct oci_opts *o, const struct oci_process *p, int console,
-                 const struct sbx_bpf *f, struct sbx_error *e)
+                 int pid_fd, const struct sbx_bpf *f, struct sbx_error *e)
 {
   int pv[2], st;
   pid_t pid;
@@ -186,8 +194,10 @@ static int spawn(const struct oci_opts *o, const struct oci_process *p, int cons
     waitpid(pid, &st, 0);
     return -1;
   }
-  if (write_pid(o->pid_file, pid, e) < 0 || o->detach)
-    return o->detach ? 0 : -1;
+  if (write_pid(pid_fd, pid, e) < 0)
+    return -1;
+  if (o->detach)
+    return 0;
   if (waitpid(pid, &st, 0) < 0)
     return sbx_fail(e, errno, "exec: wait");
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -199,7 +209,7 @@ int oci_exec(const struct oci_opts *o, struct sbx_error *e)
   struct oci_process p;
   struct sbx_bpf f;
   json_object *doc;
-  int console;
+  int console, pid_fd;
 
   if (ocistate_load(o->root, o->id, &s, e) < 0)
     return -1;
@@ -210,8 +220,9 @@ int oci_exec(const struct oci_opts *o, struct sbx_error *e)
   if (ocijson_read(o->process, &doc, e) < 0 || ociproc_parse(doc, "process", &p, e) < 0)
     return -1;
   p.terminal |= o->tty;
-  if ((console = connect_console(o, p.terminal, e)) == -2 || load_filter(&s, &f, e) < 0 ||
+  if ((console = connect_console(o, p.terminal, e)) == -2 ||
+      (pid_fd = open_pid_file(o->pid_file, e)) == -2 || load_filter(&s, &f, e) < 0 ||
       join_container(s.pid, e) < 0)
     return -1;
-  return spawn(o, &p, console, &f, e);
+  return spawn(o, &p, console, pid_fd, &f, e);
 }
