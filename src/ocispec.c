@@ -74,6 +74,11 @@ static int parse_root(struct oci_spec *s, struct plan *p, bool *ro, struct sbx_e
     return sbx_fail(e, 0, "config: root.path: missing");
   s->rootfs = path[0] == '/' ? xstrdup(path) : path_join(s->bundle, path);
   *ro = v && json_object_get_boolean(v);
+  struct stat st;
+  if (stat(s->rootfs, &st) < 0)
+    return sbx_fail(e, errno, "config: root.path: %s", s->rootfs);
+  if (!S_ISDIR(st.st_mode))
+    return sbx_fail(e, ENOTDIR, "config: root.path: %s", s->rootfs);
   struct fs_op *op = plan_add_op(p, OP_BIND, "root.path");
   op->src = s->rootfs;
   op->dest = "/";

@@ -48,12 +48,14 @@ int ocistate_create_dir(struct oci_state *s, struct sbx_error *e)
 {
   if (mkdir(s->root, 0700) < 0 && errno != EEXIST)
     return sbx_fail(e, errno, "state directory %s", s->root);
-  s->dir = path_join(s->root, s->id);
-  if (mkdir(s->dir, 0700) < 0) {
+  _cleanup_free_ char *dir = path_join(s->root, s->id);
+  if (mkdir(dir, 0700) < 0) {
     if (errno == EEXIST)
       return sbx_fail(e, 0, "create: container %s: already exists", s->id);
-    return sbx_fail(e, errno, "state directory %s", s->dir);
+    return sbx_fail(e, errno, "state directory %s", dir);
   }
+  /* Only now: what a failure removes is what this create made. */
+  s->dir = steal_ptr(&dir);
   return 0;
 }
 

@@ -55,6 +55,7 @@ prepare_root() {
   cp "$builddir/src/sandbox" "$testroot/sandbox"
   # A hard link, as `make install` makes: the name survives /proc/self/exe.
   ln "$testroot/sandbox" "$testroot/bwrap"
+  ln "$testroot/sandbox" "$testroot/sandbox-oci"
   cc -O2 -Wall -static -o "$testroot/probe" "$srcdir/tests/probe/probe.c" || exit 1
   cc -O2 -Wall -static -o "$testroot/sysprobe" "$srcdir/tests/probe/sysprobe.c" || exit 1
   cp -r "$srcdir/tests/integration" "$testroot/integration"
@@ -103,7 +104,7 @@ run_integration() {
   count_tap < <($as env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ \
     SANDBOX="$testroot/sandbox" PROBE="$testroot/probe" TESTROOT="$testroot" \
     SANDBOX_BWRAP="$testroot/bwrap" BWRAP_REFERENCE="$(command -v bwrap || true)" \
-    SANDBOX_SRCDIR="$testroot" \
+    SANDBOX_OCI="$testroot/sandbox-oci" SANDBOX_SRCDIR="$testroot" \
     FIXTURES="$testroot/fixtures" SANDBOX_FORCE_FALLBACK="$fallback" "$@" \
     bats --tap "$dir" 2>&1; echo "# exit $?")
 }
