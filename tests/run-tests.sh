@@ -135,6 +135,8 @@ for fallback in ${SANDBOX_TEST_MODES:-0 1}; do
 done
 if [ "$(id -u)" = 0 ] && want integration; then
   run_integration 0 "$testroot/integration/root" root
+  # The OCI runtime's lifecycle as root too (an engine runs it as either).
+  run_integration 0 "$testroot/integration/oci.bats" root
 fi
 [ "${SANDBOX_TEST_MODES:-0 1}" = "0 1" ] && want attacks && attack_bwrap
 # The clients run once, on the new mount API: building their apps takes a
