@@ -44,10 +44,29 @@ char *ocistate_path(const struct oci_state *s, const char *name)
   return path_join(s->dir, name);
 }
 
+/* mkdir -p: engines name a --root whose parents may not exist yet
+ * (containerd's /run/containerd/runc/NAMESPACE). */
+static int make_root(const char *root, struct sbx_error *e)
+{
+  _cleanup_free_ char *path = xstrdup(root);
+
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+      return sbx_fail(e, errno, "state directory %s", path);
+    *p = '/';
+  }
+  if (mkdir(path, 0700) < 0 && errno != EEXIST)
+    return sbx_fail(e, errno, "state directory %s", path);
+  return 0;
+}
+
 int ocistate_create_dir(struct oci_state *s, struct sbx_error *e)
 {
-  if (mkdir(s->root, 0700) < 0 && errno != EEXIST)
-    return sbx_fail(e, errno, "state directory %s", s->root);
+  if (make_root(s->root, e) < 0)
+    return -1;
   _cleanup_free_ char *dir = path_join(s->root, s->id);
   if (mkdir(dir, 0700) < 0) {
     if (errno == EEXIST)
