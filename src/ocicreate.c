@@ -18,6 +18,7 @@
 #include "ocihooks.h"
 #include "ocijson.h"
 #include "ociseccomp.h"
+#include "ocisysctl.h"
 #include "ocispec.h"
 #include "ocistate.h"
 #include "plan.h"
@@ -336,7 +337,8 @@ static int finish(struct creation *c, struct sbx_error *e)
     if (r < 0)
       return sbx_fail(e, -r, "create: process.oomScoreAdj %s", adj);
   }
-  if (ocistate_save(&c->st, e) < 0 || write_pid_file(c, e) < 0)
+  if (ocisysctl_apply(c->spec.sysctl, c->child, e) < 0 || ocistate_save(&c->st, e) < 0 ||
+      write_pid_file(c, e) < 0)
     return -1;
   const char *state = ocistate_json(&c->st, OCI_CREATED);
   if (ocihooks_run(c->spec.hooks, "prestart", state, e) < 0 ||

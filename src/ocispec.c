@@ -384,6 +384,7 @@ static int map_linux(struct oci_spec *s, struct plan *p, struct sbx_error *e)
       ocijson_get(linux_, "linux", "uidMappings", json_type_array, &s->uid_maps, e) < 0 ||
       ocijson_get(linux_, "linux", "gidMappings", json_type_array, &s->gid_maps, e) < 0 ||
       ocijson_get(linux_, "linux", "seccomp", json_type_object, &s->seccomp, e) < 0 ||
+      ocijson_get(linux_, "linux", "sysctl", json_type_object, &s->sysctl, e) < 0 ||
       ocijson_str(linux_, "linux", "rootfsPropagation", &prop, e) < 0)
     return -1;
   if (prop && strcmp(prop, "private") && strcmp(prop, "rprivate") && strcmp(prop, "slave") &&

@@ -31,6 +31,7 @@ struct oci_spec {
   json_object *uid_maps;   /* linux.uidMappings and gidMappings */
   json_object *gid_maps;
   json_object *seccomp;    /* linux.seccomp, or NULL */
+  json_object *sysctl;     /* linux.sysctl, or NULL */
   json_object *hooks;      /* hooks, or NULL */
   json_object *annotations;
 };

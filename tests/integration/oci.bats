@@ -136,6 +136,27 @@ wait_status() {
 	oci delete c6
 }
 
+@test "oci: linux.sysctl is set in the container's namespaces, not the host's" {
+	local before
+	before=$(cat /proc/sys/kernel/shmmax)
+	oci_bundle "$OCI_WORK/b" '["cat", "/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/shmmax"]' \
+		'{"linux": {"sysctl": {"net.ipv4.ip_forward": "1", "kernel.shmmax": "12345678"}}}'
+	/usr/bin/python3 - "$OCI_WORK/b/config.json" <<-'PY'
+	import json, sys
+	c = json.load(open(sys.argv[1]))
+	c["linux"]["namespaces"] = [{"type": t} for t in ("pid", "ipc", "uts", "mount", "network", "user")]
+	if "uidMappings" not in c["linux"]:
+	    c["linux"]["namespaces"].pop()
+	json.dump(c, open(sys.argv[1], "w"))
+	PY
+	create s1 "$OCI_WORK/b" || { cat "$OCI_WORK/s1.err" >&2; false; }
+	oci start s1
+	wait_status s1 stopped
+	[[ $(cat "$OCI_WORK/s1.out") == $'1\n12345678' ]] || { cat "$OCI_WORK/s1.out" "$OCI_WORK/s1.err" >&2; false; }
+	[[ $(cat /proc/sys/kernel/shmmax) == "$before" ]]
+	oci delete s1
+}
+
 @test "oci: state, start, kill and delete of an unknown id fail with one line" {
 	local cmd
 	for cmd in state start kill delete; do
