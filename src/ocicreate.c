@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -347,9 +348,22 @@ static int finish(struct creation *c, struct sbx_error *e)
   return 0;
 }
 
+/* `init` runs this very program inside the container's root, where there
+ * is no dynamic loader or library of the host's: only a static build
+ * (the default where the toolchain links one, configure.ac) can. */
+static int check_static(struct sbx_error *e)
+{
+  if (getauxval(AT_BASE) == 0)
+    return 0;
+  sbx_fail(e, 0, "create: this sandbox-oci is linked dynamically, and its first stage runs "
+                 "inside the container's root");
+  sbx_hint(e, "build the static launcher: ./configure --enable-static-launcher");
+  return -1;
+}
+
 static int build(struct creation *c, struct sbx_error *e)
 {
-  if (ocistate_create_dir(&c->st, e) < 0)
+  if (check_static(e) < 0 || ocistate_create_dir(&c->st, e) < 0)
     return -1;
   /* Only 0-2 and --preserve-fds go on to the container. */
   syscall(SYS_close_range, (unsigned)c->low, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -8,6 +8,14 @@
 OCI=${SANDBOX_OCI:-$(dirname "$SANDBOX")/sandbox-oci}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
+# The container's first stage is sandbox-oci itself, run inside the
+# container's root: a dynamically linked build (the sanitizer build of
+# CI) cannot create containers, and says so (sandbox(1), OCI RUNTIME).
+oci_need_static() {
+	file -L "$OCI" | grep -q "static" ||
+		skip "$OCI is linked dynamically: its first stage cannot run in a container's root"
+}
+
 oci_need_busybox() {
 	[[ -x $BUSYBOX ]] && file -L "$BUSYBOX" | grep -q "statically linked" ||
 		skip "no static busybox at $BUSYBOX (Debian package busybox-static)"
@@ -82,6 +90,7 @@ oci() {
 }
 
 oci_setup() {
+	oci_need_static
 	oci_need_busybox
 	OCI_WORK=$(fixture_dir)
 	OCI_STATE=$OCI_WORK/state

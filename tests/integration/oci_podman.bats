@@ -40,6 +40,7 @@ pm() {
 
 setup() {
 	command -v podman >/dev/null || skip "no podman (Debian package podman)"
+	oci_need_static
 	oci_need_busybox
 	grep -q "^$(id -un):" /etc/subuid || skip "no /etc/subuid range for $(id -un)"
 	RUN=(pm run --rm --runtime "$OCI")

@@ -49,6 +49,7 @@ setup() {
 	[[ $(id -u) -eq 0 ]] || skip "root only: the driver runs this file as root"
 	command -v containerd >/dev/null && command -v ctr >/dev/null ||
 		skip "no containerd (Debian package containerd)"
+	oci_need_static
 	oci_need_busybox
 	[[ -S $CTRD_DIR/sock ]] || { cat "$CTRD_DIR/log" >&2; false; }
 	CTR=(bounded ctr -a "$CTRD_DIR/sock")
