@@ -90,8 +90,6 @@ static int run(int argc, char **argv, pid_t caller, struct plan *plan, struct sb
 {
   int r;
 
-  plan->classic_mounts = getenv("SANDBOX_FORCE_FALLBACK") &&
-                         strcmp(getenv("SANDBOX_FORCE_FALLBACK"), "1") == 0;
   r = cli_parse(argc, argv, plan, e);
   if (r != CLI_RUN)
     return r == CLI_EXIT_OK ? 0 : -1;
@@ -152,6 +150,8 @@ int main(int argc, char **argv)
   if (plan.pers == PERS_OCI)
     sbx_prefix = "sandbox-oci";
 
+  plan.classic_mounts = getenv("SANDBOX_FORCE_FALLBACK") &&
+                        strcmp(getenv("SANDBOX_FORCE_FALLBACK"), "1") == 0;
   /* The caller may ignore SIGCHLD; waitpid() would then see nothing. */
   signal(SIGCHLD, SIG_DFL);
   if (refuse_privileged_install(&e) < 0 || ensure_stdio(&e) < 0) {
