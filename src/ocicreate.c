@@ -161,13 +161,14 @@ static void set_command(struct creation *c)
 
 static int compile_seccomp(struct creation *c, struct sbx_error *e)
 {
-  _cleanup_free_ char *path = NULL;
+  _cleanup_free_ char *path = NULL, *cache = NULL;
   int fd;
 
   if (!c->spec.seccomp)
     return 0;
   path = ocistate_path(&c->st, "seccomp.bpf");
-  if ((fd = ociseccomp_compile(c->spec.seccomp, path, e)) < 0)
+  cache = path_join(c->st.root, ".seccomp");
+  if ((fd = ociseccomp_compile(c->spec.seccomp, path, cache, e)) < 0)
     return -1;
   plan_add_seccomp_fd(c->p, fd);
   return 0;

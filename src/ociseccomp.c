@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <sys/stat.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -173,7 +175,7 @@ static int build(scmp_filter_ctx *ctx, json_object *profile, struct sbx_error *e
   return 0;
 }
 
-int ociseccomp_compile(json_object *profile, const char *path, struct sbx_error *e)
+static int compile(json_object *profile, const char *path, struct sbx_error *e)
 {
   scmp_filter_ctx ctx = NULL;
   int fd, r;
@@ -194,5 +196,72 @@ int ociseccomp_compile(json_object *profile, const char *path, struct sbx_error 
     close(fd);
     return sbx_fail(e, r < 0 ? -r : errno, "seccomp: write %s", path);
   }
+  return fd;
+}
+
+/* ---- the cache ----------------------------------------------------------
+ * Compiling an engine's default profile (some 440 names on three
+ * architectures) is most of what `create` costs; engines pass the same
+ * profile every time.  So each compiled filter is kept in --root/.seccomp
+ * under a hash of the profile's text, with that text beside it: a hit must
+ * match the text exactly, so a hash collision can only cost a compile. */
+
+static uint64_t fnv1a(const char *s)
+{
+  uint64_t h = UINT64_C(14695981039346656037);
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+  return h;
+}
+
+static bool same_text(const char *path, const char *text)
+{
+  size_t n = strlen(text);
+  _cleanup_free_ char *buf = xmalloc(n + 2);
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t r = fd < 0 ? -1 : pread(fd, buf, n + 1, 0);
+  return r == (ssize_t)n && memcmp(buf, text, n) == 0;
+}
+
+/* Best effort: a cache that cannot be written only costs the next create. */
+static void remember(const char *dir, const char *key_json, const char *key_bpf, const char *text,
+                     const char *bpf)
+{
+  _cleanup_free_ char *tmp = xmalloc(strlen(key_json) + 8);
+  int fd;
+
+  if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+    return;
+  sprintf(tmp, "%s.%d", key_json, (int)getpid());
+  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return;
+  int w = write_all(fd, text, strlen(text));
+  close(fd);
+  unlink(key_bpf);
+  if (w < 0 || link(bpf, key_bpf) < 0 || rename(tmp, key_json) < 0)
+    unlink(tmp);
+}
+
+int ociseccomp_compile(json_object *profile, const char *path, const char *cache_dir,
+                       struct sbx_error *e)
+{
+  const char *text = json_object_to_json_string_ext(profile, JSON_C_TO_STRING_PLAIN);
+  char name[40];
+  _cleanup_free_ char *key_json = NULL, *key_bpf = NULL;
+  int fd;
+
+  snprintf(name, sizeof name, "%016" PRIx64, fnv1a(text));
+  key_json = path_join(cache_dir, name);
+  key_bpf = xmalloc(strlen(key_json) + 5);
+  sprintf(key_bpf, "%s.bpf", key_json);
+  if (same_text(key_json, text) && link(key_bpf, path) == 0) {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+      return fd;
+  }
+  fd = compile(profile, path, e);
+  if (fd >= 0)
+    remember(cache_dir, key_json, key_bpf, text, path);
   return fd;
 }
