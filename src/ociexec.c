@@ -10,6 +10,8 @@
 #include "ociinit.h"
 #include "ociproc.h"
 #include "ocistate.h"
+#include "plan.h"
+#include "rlimit.h"
 #include "seccomp.h"
 #include "util.h"
 
@@ -109,9 +111,11 @@ static int apply_process(const struct oci_process *p, struct sbx_error *e)
   clearenv();
   for (size_t i = 0; i < p->n_env; i++)
     putenv(p->env[i]);
-  for (int res = 0; res < RLIM_NLIMITS; res++)
-    if (p->rl_set[res] && setrlimit(res, &p->rl[res]) < 0)
-      return sbx_fail(e, errno, "exec: process.rlimits: %s", ociproc_rlimit_name(res));
+  struct plan limits; /* only its rlimits: the parser and setter of --rlimit */
+  plan_init(&limits, PERS_OCI);
+  if (ociproc_rlimits(p, &limits, e) < 0 || rlimit_resolve(&limits, e) < 0 ||
+      rlimit_apply(&limits, e) < 0)
+    return -1;
   if (caps_set_exactly(p->caps, 0, p->ambient, e) < 0)
     return -1;
   if (ociinit_user(p->uid, p->gid, p->groups, p->n_groups, e) < 0)

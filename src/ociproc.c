@@ -4,40 +4,35 @@
 #include "ociproc.h"
 
 #include "caps.h"
+#include "plan.h"
+#include "rlimit.h"
 #include "error.h"
 #include "util.h"
 
+#include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-static const struct { const char *name; int res; } rlimits[] = {
-  { "as", RLIMIT_AS },           { "core", RLIMIT_CORE },
-  { "cpu", RLIMIT_CPU },         { "data", RLIMIT_DATA },
-  { "fsize", RLIMIT_FSIZE },     { "locks", RLIMIT_LOCKS },
-  { "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
-  { "nice", RLIMIT_NICE },       { "nofile", RLIMIT_NOFILE },
-  { "nproc", RLIMIT_NPROC },     { "rss", RLIMIT_RSS },
-  { "rtprio", RLIMIT_RTPRIO },   { "rttime", RLIMIT_RTTIME },
-  { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
-};
-
-const char *ociproc_rlimit_name(int res)
+/* "RLIMIT_NOFILE" -> "nofile=SOFT:HARD", the plan's --rlimit form, whose
+ * parser knows the names (rlimit.c). */
+static char *rlimit_arg(const char *type, uint64_t soft, uint64_t hard)
 {
-  for (size_t i = 0; i < ARRAY_SIZE(rlimits); i++)
-    if (rlimits[i].res == res)
-      return rlimits[i].name;
-  return NULL;
-}
+  char buf[96], *p;
+  int n = snprintf(buf, sizeof buf, "%s=", type + 7);
 
-static int rlimit_index(const char *type)
-{
-  if (strncmp(type, "RLIMIT_", 7) != 0)
-    return -1;
-  for (size_t i = 0; i < ARRAY_SIZE(rlimits); i++)
-    if (strcasecmp(type + 7, rlimits[i].name) == 0)
-      return rlimits[i].res;
-  return -1;
+  for (p = buf; *p != '='; p++)
+    *p = (char)tolower((unsigned char)*p);
+  if (soft == RLIM_INFINITY)
+    n += snprintf(buf + n, sizeof buf - (size_t)n, "unlimited:");
+  else
+    n += snprintf(buf + n, sizeof buf - (size_t)n, "%" PRIu64 ":", soft);
+  if (hard == RLIM_INFINITY)
+    snprintf(buf + n, sizeof buf - (size_t)n, "unlimited");
+  else
+    snprintf(buf + n, sizeof buf - (size_t)n, "%" PRIu64, hard);
+  return xstrdup(buf);
 }
 
 static int parse_rlimit(json_object *r, size_t i, struct oci_process *p, struct sbx_error *e)
@@ -46,7 +41,6 @@ static int parse_rlimit(json_object *r, size_t i, struct oci_process *p, struct 
   const char *type;
   uint64_t soft, hard;
   bool s_set, h_set;
-  int res;
 
   snprintf(where, sizeof where, "process.rlimits[%zu]", i);
   if (!json_object_is_type(r, json_type_object))
@@ -55,12 +49,11 @@ static int parse_rlimit(json_object *r, size_t i, struct oci_process *p, struct 
       ocijson_uint(r, where, "soft", UINT64_MAX, &soft, &s_set, e) < 0 ||
       ocijson_uint(r, where, "hard", UINT64_MAX, &hard, &h_set, e) < 0)
     return -1;
-  if (!type || (res = rlimit_index(type)) < 0)
+  if (!type || strncmp(type, "RLIMIT_", 7) != 0 || strlen(type) > 40)
     return sbx_fail(e, 0, "config: %s.type: unknown resource '%s'", where, type ? type : "");
   if (!s_set || !h_set || soft > hard)
     return sbx_fail(e, 0, "config: %s: needs soft <= hard", where);
-  p->rl_set[res] = true;
-  p->rl[res] = (struct rlimit){ (rlim_t)soft, (rlim_t)hard };
+  p->rlimits[p->n_rlimits++] = rlimit_arg(type, soft, hard);
   return 0;
 }
 
@@ -70,6 +63,7 @@ static int parse_rlimits(json_object *obj, struct oci_process *p, struct sbx_err
 
   if (ocijson_get(obj, "process", "rlimits", json_type_array, &a, e) < 0)
     return -1;
+  p->rlimits = xcalloc(a ? json_object_array_length(a) + 1 : 1, sizeof *p->rlimits);
   for (size_t i = 0; a && i < json_object_array_length(a); i++)
     if (parse_rlimit(json_object_array_get_idx(a, i), i, p, e) < 0)
       return -1;
@@ -182,4 +176,23 @@ int ociproc_parse(json_object *obj, const char *where, struct oci_process *p,
   if (parse_user(obj, p, e) < 0 || parse_caps(obj, p, e) < 0 || parse_rlimits(obj, p, e) < 0)
     return -1;
   return parse_flags(obj, p, e);
+}
+
+/* Into the plan's limits; a hard limit above this process's own is
+ * raised here first where the caller may (root): the plan only ever
+ * lowers them (rlimit.c). */
+int ociproc_rlimits(const struct oci_process *proc, struct plan *p, struct sbx_error *e)
+{
+  for (size_t i = 0; i < proc->n_rlimits; i++)
+    if (rlimit_parse(p, proc->rlimits[i], e) < 0)
+      return sbx_wrap(e, "config: process.rlimits");
+  for (int res = 0; res < RLIM_NLIMITS; res++) {
+    struct rlimit cur;
+    const struct plan_rlimit *r = &p->rlimits[res];
+    if (r->arg && getrlimit(res, &cur) == 0 && r->lim.rlim_max > cur.rlim_max) {
+      cur.rlim_max = r->lim.rlim_max;
+      setrlimit(res, &cur);
+    }
+  }
+  return 0;
 }

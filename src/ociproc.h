@@ -28,14 +28,15 @@ struct oci_process {
   bool ambient;     /* ambient capabilities were asked for */
   bool oom_set;
   int oom_score_adj;
-  bool rl_set[RLIM_NLIMITS];
-  struct rlimit rl[RLIM_NLIMITS];
+  char **rlimits;   /* as the plan's --rlimit NAME=SOFT:HARD */
+  size_t n_rlimits;
 };
 
 /* Fills P from the process object OBJ (WHERE names it in errors). */
 int ociproc_parse(json_object *obj, const char *where, struct oci_process *p,
                   struct sbx_error *e);
-/* prlimit's name of resource RES ("nofile"), for the plan's --rlimit. */
-const char *ociproc_rlimit_name(int res);
+/* The process's rlimits into plan P (its --rlimit entries). */
+struct plan;
+int ociproc_rlimits(const struct oci_process *proc, struct plan *p, struct sbx_error *e);
 
 #endif

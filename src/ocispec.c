@@ -5,7 +5,6 @@
 
 #include "error.h"
 #include "plan.h"
-#include "rlimit.h"
 #include "util.h"
 
 #include <errno.h>
@@ -396,31 +395,6 @@ static int map_linux(struct oci_spec *s, struct plan *p, struct sbx_error *e)
   return map_paths(s, p, linux_, e);
 }
 
-/* Hard limits above this process's own are raised here first, where the
- * caller may (root): the plan only ever lowers them. */
-static int map_rlimits(const struct oci_process *proc, struct plan *p, struct sbx_error *e)
-{
-  for (int res = 0; res < RLIM_NLIMITS; res++) {
-    struct rlimit cur;
-    char arg[80];
-    if (!proc->rl_set[res])
-      continue;
-    if (getrlimit(res, &cur) == 0 && proc->rl[res].rlim_max > cur.rlim_max) {
-      cur.rlim_max = proc->rl[res].rlim_max;
-      setrlimit(res, &cur);
-    }
-    snprintf(arg, sizeof arg, "%s=%llu:%llu", ociproc_rlimit_name(res),
-             (unsigned long long)proc->rl[res].rlim_cur, (unsigned long long)proc->rl[res].rlim_max);
-    if (proc->rl[res].rlim_max == RLIM_INFINITY)
-      snprintf(strrchr(arg, ':'), 16, ":unlimited");
-    if (proc->rl[res].rlim_cur == RLIM_INFINITY)
-      snprintf(arg, sizeof arg, "%s=unlimited:unlimited", ociproc_rlimit_name(res));
-    if (rlimit_parse(p, xstrdup(arg), e) < 0)
-      return sbx_wrap(e, "config: process.rlimits");
-  }
-  return 0;
-}
-
 static int map_process(struct oci_spec *s, struct plan *p, struct sbx_error *e)
 {
   json_object *proc;
@@ -442,7 +416,7 @@ static int map_process(struct oci_spec *s, struct plan *p, struct sbx_error *e)
     ((char *)p->env[p->n_env - 1].name)[eq - kv] = '\0';
   }
   p->caps_on = s->proc.caps;
-  return map_rlimits(&s->proc, p, e);
+  return ociproc_rlimits(&s->proc, p, e);
 }
 
 int ocispec_to_plan(struct oci_spec *s, struct plan *p, struct sbx_error *e)

@@ -94,12 +94,14 @@ wait_status() {
 	create c5 "$OCI_WORK/b"
 	oci start c5
 	cat > "$OCI_WORK/p.json" <<-'JSON'
-	{"args": ["sh", "-c", "hostname; cat /proc/1/cmdline | tr '\\0' ' '; exit 5"],
-	 "env": ["PATH=/bin"], "cwd": "/tmp", "user": {"uid": 0, "gid": 0}}
+	{"args": ["sh", "-c", "hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo; pwd; ulimit -n; exit 5"],
+	 "env": ["PATH=/bin"], "cwd": "/tmp", "user": {"uid": 0, "gid": 0},
+	 "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 256, "hard": 512}]}
 	JSON
 	run oci exec --process "$OCI_WORK/p.json" c5
 	assert_status 5
-	[[ ${lines[0]} == ocitest && ${lines[1]} == "sleep 1000 " ]] || { show_run; false; }
+	[[ ${lines[0]} == ocitest && ${lines[1]} == "sleep 1000 " && ${lines[2]} == /tmp && ${lines[3]} == 256 ]] ||
+		{ show_run; false; }
 	run oci list --format json
 	[[ $output == *'"id":"c5"'*'"status":"running"'* ]] || { show_run; false; }
 	run oci ps --format json c5
