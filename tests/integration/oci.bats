@@ -159,6 +159,32 @@ wait_status() {
 	oci delete s1
 }
 
+@test "oci: hooks run with the state on stdin; a failing prestart hook fails create" {
+	local log=$OCI_WORK/hooks.log
+	cat > "$OCI_WORK/hook" <<-'SH'
+	#!/bin/sh
+	state=$(cat)
+	status=${state#*\"status\":\"}
+	echo "$1 ${status%%\"*}" >> "$2"
+	SH
+	chmod 755 "$OCI_WORK/hook"
+	local h="{\"path\": \"$OCI_WORK/hook\", \"args\": [\"hook\", \"KIND\", \"$log\"]}"
+	oci_bundle "$OCI_WORK/b" '["sleep", "1000"]' "{\"hooks\": {
+		\"prestart\": [${h/KIND/prestart}], \"createRuntime\": [${h/KIND/createRuntime}],
+		\"poststart\": [${h/KIND/poststart}], \"poststop\": [${h/KIND/poststop}]}}"
+	create h1 "$OCI_WORK/b" || { cat "$OCI_WORK/h1.err" >&2; false; }
+	oci start h1
+	oci delete --force h1
+	[[ $(cat "$log") == $'prestart created\ncreateRuntime created\npoststart running\npoststop stopped' ]] ||
+		{ cat "$log" >&2; false; }
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' "{\"hooks\": {\"prestart\": [{\"path\": \"/bin/false\"}]}}"
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" h2
+	assert_status 1
+	assert_one_error "hook /bin/false: failed with status 1"
+	assert_nothing_left h2
+}
+
 @test "oci: state, start, kill and delete of an unknown id fail with one line" {
 	local cmd
 	for cmd in state start kill delete; do
