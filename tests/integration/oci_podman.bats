@@ -95,6 +95,10 @@ setup() {
 	assert_line "sleep 1000 "
 	run pm exec d1 sh -c 'exit 7'
 	assert_status 7
+	run "${PYTHON3:-/usr/bin/python3}" "$BATS_TEST_DIRNAME/ttydrive.py" run \
+		"$PODMAN_HOME/pm" exec -it d1 sh -c 'echo tty=$(tty); exit 4'
+	assert_line "status=4"
+	assert_line "inside_tty=/dev/pts/0"
 	run pm stop -t 1 d1
 	assert_success
 	[[ $(pm inspect d1 --format '{{.State.Status}}') == exited ]]
