@@ -94,20 +94,21 @@ oci_setup() {
 	oci_need_busybox
 	OCI_WORK=$(fixture_dir)
 	OCI_STATE=$OCI_WORK/state
-	OCI_MOUNTS_BEFORE=$(wc -l < /proc/self/mountinfo)
+	OCI_MOUNTS_BEFORE=$(cut -d' ' -f5 /proc/self/mountinfo | sort)
 }
 
-# Nothing left: no state directory for the id, no new host mount.
+# Nothing left: no state directory for the id, no new host mount on a
+# path under $FIXTURES (others on the machine may mount elsewhere meanwhile).
 assert_nothing_left() {
-	local id=$1
+	local id=$1 added
 	if [[ -e $OCI_STATE/$id ]]; then
 		echo "state left behind: $(ls -la "$OCI_STATE/$id")" >&2
 		return 1
 	fi
-	local now
-	now=$(wc -l < /proc/self/mountinfo)
-	if [[ $now -ne $OCI_MOUNTS_BEFORE ]]; then
-		echo "mount table changed: $OCI_MOUNTS_BEFORE -> $now lines" >&2
+	added=$(comm -13 <(printf '%s\n' "$OCI_MOUNTS_BEFORE") \
+		<(cut -d' ' -f5 /proc/self/mountinfo | sort) | grep -F "$FIXTURES" || true)
+	if [[ -n $added ]]; then
+		echo "mounts left behind: $added" >&2
 		return 1
 	fi
 }
