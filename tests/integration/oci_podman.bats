@@ -44,6 +44,8 @@ setup() {
 	oci_need_busybox
 	grep -q "^$(id -un):" /etc/subuid || skip "no /etc/subuid range for $(id -un)"
 	RUN=(pm run --rm --runtime "$OCI")
+	# A podman run takes a second here, far more on a loaded machine.
+	export TTYDRIVE_TIMEOUT=60
 	IMAGE=localhost/sbx-bb
 }
 
@@ -87,6 +89,8 @@ setup() {
 @test "podman: run -d, ps, exec, stop and rm; nothing stays under the runtime's root" {
 	run pm run -d --name d1 --runtime "$OCI" "$IMAGE" sleep 1000
 	assert_success
+	local id=$output
+	[[ -d $PODMAN_HOME/run/sandbox-oci/$id ]]
 	run pm ps --format '{{.Names}} {{.Status}}'
 	[[ $output == "d1 Up"* ]] || { show_run; false; }
 	run pm exec d1 sh -c 'echo exec-in; cat /proc/1/cmdline | tr "\0" " "'
@@ -104,7 +108,7 @@ setup() {
 	[[ $(pm inspect d1 --format '{{.State.Status}}') == exited ]]
 	run pm rm d1
 	assert_success
-	[[ -z $(ls "$PODMAN_HOME/run/sandbox-oci" 2>/dev/null) ]]
+	[[ ! -e $PODMAN_HOME/run/sandbox-oci/$id ]]
 }
 
 @test "podman: --read-only, -v HOSTDIR:DIR, --env, --workdir, --user, --hostname" {
