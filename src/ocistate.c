@@ -17,12 +17,30 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Root of the host's user namespace, whose map is the identity. */
+static bool host_root(void)
+{
+  char line[64] = "";
+  unsigned long a, b, n;
+  FILE *f = fopen("/proc/self/uid_map", "re");
+
+  if (f) {
+    if (!fgets(line, sizeof line, f))
+      line[0] = '\0';
+    fclose(f);
+  }
+  return geteuid() == 0 && sscanf(line, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 &&
+         n == 4294967295UL;
+}
+
+/* As runc: real root gets a directory under /run; a user, or root in a
+ * rootless engine's user namespace, one under $XDG_RUNTIME_DIR. */
 const char *ocistate_default_root(void)
 {
   const char *xdg = getenv("XDG_RUNTIME_DIR");
   static char buf[PATH_MAX];
 
-  if (geteuid() == 0 && !xdg)
+  if (host_root() || (geteuid() == 0 && !(xdg && *xdg)))
     return "/run/sandbox-oci";
   if (xdg && *xdg)
     snprintf(buf, sizeof buf, "%s/sandbox-oci", xdg);

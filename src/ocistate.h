@@ -27,8 +27,9 @@ struct oci_state {
   json_object *doc;              /* state.json as read */
 };
 
-/* The default --root: /run/sandbox-oci for root, else
- * $XDG_RUNTIME_DIR/sandbox-oci (or /tmp/sandbox-oci-UID without one). */
+/* The default --root: /run/sandbox-oci for root, else (a user, or root
+ * in a user namespace with $XDG_RUNTIME_DIR set)
+ * $XDG_RUNTIME_DIR/sandbox-oci, or /tmp/sandbox-oci-UID without it. */
 const char *ocistate_default_root(void);
 /* An id is a file name: not empty, no '/', not "." or "..". */
 int ocistate_check_id(const char *id, struct sbx_error *e);
