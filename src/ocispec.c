@@ -154,6 +154,8 @@ static int map_bind(struct oci_spec *s, struct plan *p, const char *src, const c
     flags |= OPF_RDONLY;
   if (!has_option(opts, "nodev"))
     flags |= OPF_DEVICES;
+  if (has_option(opts, "noexec"))
+    flags |= OPF_NOEXEC;
   add_bind(p, src[0] == '/' ? src : path_join(s->bundle, src), dest, flags, where);
   return 0;
 }

@@ -47,6 +47,7 @@ enum op_flag {
   OPF_PERMS = 1 << 6,    /* --perms given: perms is valid */
   OPF_SIZE = 1 << 7,     /* --size given: size is valid */
   OPF_OWN_PROC = 1 << 8, /* source under /proc/self: the child's own entry */
+  OPF_NOEXEC = 1 << 9,   /* bind mounted noexec (OCI "noexec") */
 };
 
 struct fs_op {

@@ -31,9 +31,12 @@ wait_status() {
 @test "oci: create builds the container and runs nothing until start" {
 	local out=$OCI_WORK/shared
 	mkdir "$out"
-	oci_bundle "$OCI_WORK/b" '["sh", "-c", "echo started > /out/mark; id -u; hostname; exit 3"]' \
+	OCI_ROOTFS=$(fixture_dir)/rootfs
+	oci_rootfs "$OCI_ROOTFS"
+	oci_bundle "$OCI_WORK/b" '["sh", "-c", "echo started > /out/mark; id -u; hostname; /noexec/true || echo noexec; exit 3"]' \
 		"{\"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},
-		 {\"destination\": \"/out\", \"type\": \"bind\", \"source\": \"$out\", \"options\": [\"rbind\"]}]}"
+		 {\"destination\": \"/out\", \"type\": \"bind\", \"source\": \"$out\", \"options\": [\"rbind\"]},
+		 {\"destination\": \"/noexec\", \"type\": \"bind\", \"source\": \"$OCI_ROOTFS/bin\", \"options\": [\"rbind\", \"noexec\", \"ro\"]}]}"
 	create c1 "$OCI_WORK/b" || { cat "$OCI_WORK/c1.err" >&2; false; }
 	local pid
 	pid=$(cat "$OCI_WORK/c1.pid")
@@ -48,7 +51,7 @@ wait_status() {
 	oci start c1
 	wait_status c1 stopped
 	[[ $(cat "$out/mark") == started ]]
-	[[ $(cat "$OCI_WORK/c1.out") == $'0\nocitest' ]]
+	[[ $(cat "$OCI_WORK/c1.out") == $'0\nocitest\nnoexec' ]] || { cat "$OCI_WORK/c1.out" "$OCI_WORK/c1.err" >&2; false; }
 	oci delete c1
 	assert_nothing_left c1
 }
