@@ -12,7 +12,10 @@ setup_file() {
 	command -v podman >/dev/null || return 0
 	[[ -x $BUSYBOX ]] || return 0
 	export PODMAN_HOME
-	PODMAN_HOME=$(mktemp -d "$FIXTURES/podman.XXXXXX")
+	# Not under $FIXTURES: below the driver's root-owned test directory,
+	# conmon never reports the end of a `run -it` container (with runc
+	# too); a directory of the test user's own in /var/tmp works.
+	PODMAN_HOME=$(mktemp -d /var/tmp/sbx-podman.XXXXXX)
 	# A program, not a function: ttydrive.py runs it in a pty.
 	cat > "$PODMAN_HOME/pm" <<-EOS
 	#!/bin/sh
@@ -31,7 +34,11 @@ setup_file() {
 teardown_file() {
 	[[ -n ${PODMAN_HOME:-} ]] || return 0
 	pm rm -a -f -t 0 >/dev/null 2>&1 || true
-	pm unshare rm -rf "$PODMAN_HOME/data" "$PODMAN_HOME/run" >/dev/null 2>&1 || true
+	pm unshare rm -rf "$PODMAN_HOME/data" >/dev/null 2>&1 || true
+	# The rootless pause process podman left for this runtime directory.
+	local pause
+	pause=$(cat "$PODMAN_HOME/run/libpod/tmp/pause.pid" 2>/dev/null) && kill "$pause" 2>/dev/null
+	rm -rf "$PODMAN_HOME"
 }
 
 pm() {
