@@ -90,6 +90,8 @@ if [ "$have_podman" = 1 ]; then
 			"runc:$oci/cmd/pm-$net-runc" >"$oci/podman-$net.out"
 	done
 	runuser -u "$user" -- "$oci/pm" unshare rm -rf "$oci/podman/data" 2>/dev/null || true
+	# The rootless pause process podman left for this runtime directory.
+	pause=$(cat "$oci/podman/run/libpod/tmp/pause.pid" 2>/dev/null) && kill "$pause" 2>/dev/null || true
 fi
 
 # cell FILE LABEL: "median (min–max)" ms; ratio FILE: runc / sandbox-oci,
