@@ -12,7 +12,11 @@ load ../oci_helpers
 setup_file() {
 	[[ $(id -u) -eq 0 ]] && command -v containerd >/dev/null && command -v ctr >/dev/null &&
 		[[ -x $BUSYBOX ]] || return 0
-	export CTRD_DIR CTRD_PID
+	export CTRD_DIR CTRD_PID CTRD_RUN_NEW=0
+	# The runc shim names the runtime's --root under /run/containerd, and
+	# containerd its fifos and shim sockets,
+	# whatever its own state directory: removed after if they are new.
+	[[ -e /run/containerd ]] || CTRD_RUN_NEW=1
 	CTRD_DIR=$(mktemp -d /var/tmp/sbx-containerd.XXXXXX)
 	cat > "$CTRD_DIR/config.toml" <<-EOS
 	version = 2
@@ -43,6 +47,10 @@ teardown_file() {
 	kill "$CTRD_PID" 2>/dev/null
 	wait "$CTRD_PID" 2>/dev/null || true
 	rm -rf "$CTRD_DIR"
+	if [[ $CTRD_RUN_NEW == 1 ]]; then
+		rmdir /run/containerd/runc/default /run/containerd/runc /run/containerd/fifo \
+			/run/containerd/s /run/containerd 2>/dev/null || true
+	fi
 }
 
 setup() {
