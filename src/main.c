@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "error.h"
 #include "host.h"
+#include "oci.h"
 #include "launch.h"
 #include "net.h"
 #include "plan.h"
@@ -47,6 +48,14 @@ static bool named_bwrap(const char *path)
   return n == 5 && strncmp(base, "bwrap", 5) == 0;
 }
 
+/* The OCI runtime's name, "sandbox-oci" (doc/design.md, "OCI runtime"). */
+static bool named_oci(const char *path)
+{
+  const char *base = basename_of(path);
+  return strncmp(base, "sandbox-oci", 11) == 0 &&
+         (base[11] == '\0' || strcmp(base + 11, " (deleted)") == 0);
+}
+
 /* The bwrap personality: --compat=bwrap first, or the program's name is
  * "bwrap", in argv[0] or in the name it was executed through (installed as
  * a hard link or a copy, that name survives a re-exec of /proc/self/exe,
@@ -64,12 +73,16 @@ static enum personality pick_personality(int *argc, char ***argv)
   }
   if (named_bwrap((*argv)[0]))
     return PERS_BWRAP;
+  if (named_oci((*argv)[0]))
+    return PERS_OCI;
   if (strcmp(basename_of((*argv)[0]), "sandbox") == 0)
     return PERS_SANDBOX; /* the usual launch: no system call to decide */
   n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0)
     return PERS_SANDBOX;
   exe[n] = '\0';
+  if (named_oci(exe))
+    return PERS_OCI;
   return named_bwrap(exe) ? PERS_BWRAP : PERS_SANDBOX;
 }
 
@@ -137,6 +150,8 @@ int main(int argc, char **argv)
   plan_init(&plan, pick_personality(&argc, &argv));
   if (plan.pers == PERS_BWRAP)
     sbx_prefix = "bwrap";
+  if (plan.pers == PERS_OCI)
+    sbx_prefix = "sandbox-oci";
 
   /* The caller may ignore SIGCHLD; waitpid() would then see nothing. */
   signal(SIGCHLD, SIG_DFL);
@@ -144,7 +159,10 @@ int main(int argc, char **argv)
     sbx_error_print(&e);
     return error_status(&plan, &e);
   }
-  status = run(argc, argv, caller, &plan, &e);
+  if (plan.pers == PERS_OCI)
+    status = oci_main(argc, argv, &plan, &e);
+  else
+    status = run(argc, argv, caller, &plan, &e);
   if (status < 0) {
     sbx_error_print(&e);
     return error_status(&plan, &e);

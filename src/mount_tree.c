@@ -161,6 +161,8 @@ static int op_bind(struct mount_ctx *c, const struct fs_op *op, int src_fd, bool
     attr |= ATTR_NODEV;
   if (op->flags & OPF_RDONLY)
     attr |= ATTR_RDONLY;
+  if (op->flags & OPF_NOEXEC)
+    attr |= ATTR_NOEXEC;
   if (path_open(c, op->dest, (op->flags & OPF_SRC_DIR) ? MK_DIR : MK_FILE, &dest, e) < 0)
     return -1;
   if (cloned)

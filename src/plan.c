@@ -305,10 +305,24 @@ static void decide(struct plan *p)
   p->resolve_fallback = p->host.force_fallback;
 }
 
+/* The OCI runtime: config.json lists every namespace, capability and
+ * mount, so nothing is added.  In particular no user namespace unless the
+ * config asks for one: under a rootless engine this process is root in the
+ * engine's user namespace already (doc/design.md, "OCI runtime"). */
+static void oci_defaults(struct plan *p)
+{
+  p->ns = p->ns_unshare;
+  p->caps = p->caps_on & ~p->caps_off;
+  if (!p->seccomp_profile)
+    p->seccomp_profile = "none";
+}
+
 int plan_finish(struct plan *p, struct sbx_error *e)
 {
   if (p->pers == PERS_SANDBOX)
     sandbox_defaults(p);
+  else if (p->pers == PERS_OCI)
+    oci_defaults(p);
   else
     bwrap_defaults(p);
   if (check_combinations(p, e) < 0)

@@ -18,7 +18,8 @@
 
 struct sbx_error;
 
-enum personality { PERS_SANDBOX, PERS_BWRAP };
+/* PERS_OCI: the OCI runtime (src/oci.h); its plan comes from config.json. */
+enum personality { PERS_SANDBOX, PERS_BWRAP, PERS_OCI };
 
 enum op_kind {
   OP_BIND,       /* --bind, --ro-bind, --dev-bind, --bind-fd (flags say which) */
@@ -47,6 +48,7 @@ enum op_flag {
   OPF_PERMS = 1 << 6,    /* --perms given: perms is valid */
   OPF_SIZE = 1 << 7,     /* --size given: size is valid */
   OPF_OWN_PROC = 1 << 8, /* source under /proc/self: the child's own entry */
+  OPF_NOEXEC = 1 << 9,   /* bind mounted noexec (OCI "noexec") */
 };
 
 struct fs_op {

@@ -58,6 +58,7 @@ prepare_root() {
   cp "$builddir/src/sandbox" "$testroot/sandbox"
   # A hard link, as `make install` makes: the name survives /proc/self/exe.
   ln "$testroot/sandbox" "$testroot/bwrap"
+  ln "$testroot/sandbox" "$testroot/sandbox-oci"
   cc -O2 -Wall -static -o "$testroot/probe" "$srcdir/tests/probe/probe.c" || exit 1
   cc -O2 -Wall -static -o "$testroot/sysprobe" "$srcdir/tests/probe/sysprobe.c" || exit 1
   cp -r "$srcdir/tests/integration" "$testroot/integration"
@@ -106,7 +107,7 @@ run_integration() {
   count_tap < <($as env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ \
     SANDBOX="$testroot/sandbox" PROBE="$testroot/probe" TESTROOT="$testroot" \
     SANDBOX_BWRAP="$testroot/bwrap" BWRAP_REFERENCE="$(command -v bwrap || true)" \
-    SANDBOX_SRCDIR="$testroot" \
+    SANDBOX_OCI="$testroot/sandbox-oci" SANDBOX_SRCDIR="$testroot" \
     FIXTURES="$testroot/fixtures" SANDBOX_FORCE_FALLBACK="$fallback" "$@" \
     bats --tap "$dir" 2>&1; echo "# exit $?")
 }
@@ -137,6 +138,8 @@ for fallback in ${SANDBOX_TEST_MODES:-0 1}; do
 done
 if [ "$(id -u)" = 0 ] && want integration; then
   run_integration 0 "$testroot/integration/root" root
+  # The OCI runtime's lifecycle as root too (an engine runs it as either).
+  run_integration 0 "$testroot/integration/oci.bats" root
 fi
 [ "${SANDBOX_TEST_MODES:-0 1}" = "0 1" ] && want attacks && attack_bwrap
 # The clients run once, on the new mount API: building their apps takes a

@@ -42,9 +42,11 @@ rounds_flatpak=20     # `flatpak run` with each bwrap (tests/bench/flatpak.sh)
 rounds_tty=100        # launches in a pty, own pty or not (tests/bench/terminal.py)
 rounds_net=100        # launches with --net none, pasta, slirp4netns (tests/bench/network.sh)
 rounds_tput=5         # 1 GiB through a published port, per helper
+rounds_oci=100        # create+start+delete, sandbox-oci and runc (tests/bench/oci.sh)
+rounds_podman=20      # podman run --rm IMAGE true, each runtime (tests/bench/oci.sh)
 if [ "$quick" = 1 ]; then
 	rounds_small=20 rounds_1000=3 rounds_hostmnt=20 rounds_pair=2 rounds_mem=2 rounds_flatpak=2 rounds_tty=10
-	rounds_net=10 rounds_tput=1
+	rounds_net=10 rounds_tput=1 rounds_oci=10 rounds_podman=3
 fi
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -448,6 +450,12 @@ log "network, $rounds_net launch rounds, $rounds_tput throughput rounds"
 net_rows=$(bash "$here/network.sh" "$work" "$user" "$rounds_net" "$rounds_tput" 2>"$work/net.err") ||
 	{ log "network case failed (exit $?): $(tail -n 3 "$work/net.err" | tr '\n' ' ')"; net_rows=; }
 
+# The OCI runtime personality against runc: the runtime's own lifecycle,
+# and rootless podman on each (tests/bench/oci.sh).
+log "oci runtime, $rounds_oci lifecycle rounds, $rounds_podman podman rounds"
+oci_rows=$(bash "$here/oci.sh" "$work" "$user" "$rounds_podman" "$rounds_oci" 2>"$work/oci.err") ||
+	{ log "oci case failed (exit $?): $(tail -n 3 "$work/oci.err" | tr '\n' ' ')"; oci_rows=; }
+
 mkdir -p "$(dirname "$results")" "$(dirname "$plot")"
 results=$(cd "$(dirname "$results")" && pwd)/$(basename "$results")
 plot=$(cd "$(dirname "$plot")" && pwd)/$(basename "$plot")
@@ -541,6 +549,12 @@ plot_ref=$plot
 		echo "## Network"
 		echo
 		echo "$net_rows"
+	fi
+	if [ -n "$oci_rows" ]; then
+		echo
+		echo "## OCI runtime (sandbox-oci) against runc"
+		echo
+		echo "$oci_rows"
 	fi
 	echo
 	echo "## Extra \`--ro-bind /usr /mN\`"

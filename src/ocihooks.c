@@ -1,0 +1,98 @@
+/* Hooks (ocihooks.h).  Each runs in the runtime's own namespaces, as the
+ * runtime spec says for the hooks run by the runtime; stdin is the
+ * container's state. */
+#include "ocihooks.h"
+
+#include "error.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static pid_t spawn(const char *path, char **args, char **env, const char *input,
+                   struct sbx_error *e)
+{
+  int pv[2];
+  pid_t pid;
+
+  if (pipe2(pv, O_CLOEXEC) < 0)
+    return sbx_fail(e, errno, "hook %s: pipe", path);
+  pid = fork();
+  if (pid < 0)
+    return sbx_fail(e, errno, "hook %s: fork", path);
+  if (pid == 0) {
+    dup2(pv[0], 0);
+    execve(path, args[0] ? args : (char *[]){ (char *)path, NULL }, env);
+    _exit(127);
+  }
+  close(pv[0]);
+  signal(SIGPIPE, SIG_IGN);
+  write_all(pv[1], input, strlen(input));
+  close(pv[1]);
+  return pid;
+}
+
+/* Waits for PID at most TIMEOUT seconds (0: no limit), through a pidfd. */
+static int wait_hook(pid_t pid, int timeout, const char *path, struct sbx_error *e)
+{
+  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), st;
+  struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+  if (pidfd >= 0 && poll(&pfd, 1, timeout > 0 ? timeout * 1000 : -1) == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    close(pidfd);
+    return sbx_fail(e, 0, "hook %s: still running after %d s", path, timeout);
+  }
+  if (pidfd >= 0)
+    close(pidfd);
+  if (waitpid(pid, &st, 0) < 0)
+    return sbx_fail(e, errno, "hook %s: wait", path);
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    return sbx_fail(e, 0, "hook %s: failed with status %d", path, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+  return 0;
+}
+
+static int run_one(json_object *hook, const char *where, const char *input, struct sbx_error *e)
+{
+  _cleanup_free_ char **args = NULL, **env = NULL;
+  const char *path;
+  size_t n;
+  uint64_t timeout = 0;
+  bool set;
+  pid_t pid;
+
+  if (ocijson_str(hook, where, "path", &path, e) < 0 ||
+      ocijson_strv(hook, where, "args", &args, &n, e) < 0 ||
+      ocijson_strv(hook, where, "env", &env, &n, e) < 0 ||
+      ocijson_uint(hook, where, "timeout", 3600, &timeout, &set, e) < 0)
+    return -1;
+  if (!path || path[0] != '/')
+    return sbx_fail(e, 0, "config: %s.path: must be an absolute path", where);
+  if ((pid = spawn(path, args, env, input, e)) < 0)
+    return -1;
+  return wait_hook(pid, (int)timeout, path, e);
+}
+
+int ocihooks_run(json_object *hooks, const char *kind, const char *state_json,
+                 struct sbx_error *e)
+{
+  json_object *list;
+  char where[64];
+
+  if (ocijson_get(hooks, "hooks", kind, json_type_array, &list, e) < 0)
+    return -1;
+  for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+    snprintf(where, sizeof where, "hooks.%s[%zu]", kind, i);
+    if (run_one(json_object_array_get_idx(list, i), where, state_json, e) < 0)
+      return -1;
+  }
+  return 0;
+}

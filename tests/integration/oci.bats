@@ -1,0 +1,253 @@
+#!/usr/bin/env bats
+# The OCI runtime personality, sandbox-oci (doc/design.md, "OCI runtime"):
+# the lifecycle of the runtime spec, and bad bundles, whose errors are one
+# line and leave nothing behind.  As the test user here; root/oci.bats
+# runs the same lifecycle as root.
+
+load helpers
+load oci_helpers
+
+setup() {
+	oci_setup
+}
+
+# create ID BUNDLE: the container's output goes to $OCI_WORK/ID.out.
+create() {
+	oci create --bundle "$2" --pid-file "$OCI_WORK/$1.pid" "$1" \
+		>"$OCI_WORK/$1.out" 2>"$OCI_WORK/$1.err" </dev/null
+}
+
+# wait_status ID STATUS: up to 5 s.
+wait_status() {
+	local i
+	for i in $(seq 50); do
+		[[ $(oci_status "$1") == "$2" ]] && return 0
+		sleep 0.1
+	done
+	echo "status of $1: $(oci_status "$1"), expected $2" >&2
+	return 1
+}
+
+@test "oci: create builds the container and runs nothing until start" {
+	local out=$OCI_WORK/shared
+	mkdir "$out"
+	OCI_ROOTFS=$(fixture_dir)/rootfs
+	oci_rootfs "$OCI_ROOTFS"
+	oci_bundle "$OCI_WORK/b" '["sh", "-c", "echo started > /out/mark; id -u; hostname; /noexec/true || echo noexec; exit 3"]' \
+		"{\"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},
+		 {\"destination\": \"/out\", \"type\": \"bind\", \"source\": \"$out\", \"options\": [\"rbind\"]},
+		 {\"destination\": \"/noexec\", \"type\": \"bind\", \"source\": \"$OCI_ROOTFS/bin\", \"options\": [\"rbind\", \"noexec\", \"ro\"]}]}"
+	create c1 "$OCI_WORK/b" || { cat "$OCI_WORK/c1.err" >&2; false; }
+	local pid
+	pid=$(cat "$OCI_WORK/c1.pid")
+	[[ $pid -gt 1 ]]
+	kill -0 "$pid"
+	[[ $(oci_status c1) == created ]]
+	sleep 0.2
+	[[ ! -e $out/mark ]]
+	run oci state c1
+	assert_success
+	[[ $output == *"\"pid\":$pid"* && $output == *"\"bundle\":\"$OCI_WORK/b\""* ]]
+	oci start c1
+	wait_status c1 stopped
+	[[ $(cat "$out/mark") == started ]]
+	[[ $(cat "$OCI_WORK/c1.out") == $'0\nocitest\nnoexec' ]] || { cat "$OCI_WORK/c1.out" "$OCI_WORK/c1.err" >&2; false; }
+	oci delete c1
+	assert_nothing_left c1
+}
+
+@test "oci: start twice fails; kill and delete end a running container" {
+	oci_bundle "$OCI_WORK/b" '["sleep", "1000"]'
+	create c2 "$OCI_WORK/b"
+	oci start c2
+	[[ $(oci_status c2) == running ]]
+	run --separate-stderr oci start c2
+	assert_status 1
+	assert_one_error "start: container c2: is running, not created"
+	run --separate-stderr oci delete c2
+	assert_status 1
+	assert_one_error "delete: container c2: is running"
+	[[ $(oci_status c2) == running ]]
+	oci kill c2 KILL
+	wait_status c2 stopped
+	run --separate-stderr oci kill c2 TERM
+	assert_status 1
+	assert_one_error "kill: container c2: is not running"
+	oci delete c2
+	assert_nothing_left c2
+}
+
+@test "oci: delete --force ends a running container; a created one is deleted as it is" {
+	oci_bundle "$OCI_WORK/b" '["sleep", "1000"]'
+	create c3 "$OCI_WORK/b"
+	create c4 "$OCI_WORK/b"
+	oci start c3
+	local pid3 pid4
+	pid3=$(cat "$OCI_WORK/c3.pid") pid4=$(cat "$OCI_WORK/c4.pid")
+	oci delete --force c3
+	oci delete c4
+	! kill -0 "$pid3" 2>/dev/null || [[ $(awk '{print $3}' "/proc/$pid3/stat") == Z ]]
+	! kill -0 "$pid4" 2>/dev/null || [[ $(awk '{print $3}' "/proc/$pid4/stat") == Z ]]
+	assert_nothing_left c3
+	assert_nothing_left c4
+}
+
+@test "oci: exec runs a process in a running container; list and ps see it" {
+	oci_bundle "$OCI_WORK/b" '["sleep", "1000"]'
+	create c5 "$OCI_WORK/b"
+	oci start c5
+	cat > "$OCI_WORK/p.json" <<-'JSON'
+	{"args": ["sh", "-c", "hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo; pwd; ulimit -n; exit 5"],
+	 "env": ["PATH=/bin"], "cwd": "/tmp", "user": {"uid": 0, "gid": 0},
+	 "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 256, "hard": 512}]}
+	JSON
+	run oci exec --process "$OCI_WORK/p.json" c5
+	assert_status 5
+	[[ ${lines[0]} == ocitest && ${lines[1]} == "sleep 1000 " && ${lines[2]} == /tmp && ${lines[3]} == 256 ]] ||
+		{ show_run; false; }
+	run oci list --format json
+	[[ $output == *'"id":"c5"'*'"status":"running"'* ]] || { show_run; false; }
+	run oci ps --format json c5
+	[[ $output == "[$(cat "$OCI_WORK/c5.pid")]" ]] || { show_run; false; }
+	oci delete --force c5
+	assert_nothing_left c5
+}
+
+@test "oci: the config's seccomp profile, read-only root, masked paths and limits hold inside" {
+	oci_bundle "$OCI_WORK/b" '["sh", "-c", "mkdir /tmp/x; echo mkdir=$?; touch /y; echo touch=$?; cat /proc/kcore | wc -c; ulimit -n; grep -c . /proc/self/status >/dev/null && echo ok"]' \
+		'{"root": {"path": "rootfs", "readonly": true},
+		  "linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+		   "syscalls": [{"names": ["mkdir", "mkdirat", "no_such_call"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]},
+		   "namespaces": [{"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"}],
+		   "maskedPaths": ["/proc/kcore"]}}'
+	if [[ $(id -u) != 0 ]]; then
+		/usr/bin/python3 - "$OCI_WORK/b/config.json" "$(id -u)" "$(id -g)" <<-'PY'
+		import json, sys
+		c = json.load(open(sys.argv[1]))
+		c["linux"]["namespaces"].append({"type": "user"})
+		c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": int(sys.argv[2]), "size": 1}]
+		c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": int(sys.argv[3]), "size": 1}]
+		json.dump(c, open(sys.argv[1], "w"))
+		PY
+	fi
+	create c6 "$OCI_WORK/b" || { cat "$OCI_WORK/c6.err" >&2; false; }
+	oci start c6
+	wait_status c6 stopped
+	run cat "$OCI_WORK/c6.out"
+	[[ ${lines[0]} == mkdir=1 && ${lines[1]} == touch=1 && ${lines[2]} == 0 && ${lines[3]} == 1024 && ${lines[4]} == ok ]] ||
+		{ show_run; cat "$OCI_WORK/c6.err" >&2; false; }
+	grep -q "Permission denied" "$OCI_WORK/c6.err"
+	grep -q "Read-only file system" "$OCI_WORK/c6.err"
+	oci delete c6
+}
+
+@test "oci: linux.sysctl is set in the container's namespaces, not the host's" {
+	local before
+	before=$(cat /proc/sys/kernel/shmmax)
+	oci_bundle "$OCI_WORK/b" '["cat", "/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/shmmax"]' \
+		'{"linux": {"sysctl": {"net.ipv4.ip_forward": "1", "kernel.shmmax": "12345678"}}}'
+	/usr/bin/python3 - "$OCI_WORK/b/config.json" <<-'PY'
+	import json, sys
+	c = json.load(open(sys.argv[1]))
+	c["linux"]["namespaces"] = [{"type": t} for t in ("pid", "ipc", "uts", "mount", "network", "user")]
+	if "uidMappings" not in c["linux"]:
+	    c["linux"]["namespaces"].pop()
+	json.dump(c, open(sys.argv[1], "w"))
+	PY
+	create s1 "$OCI_WORK/b" || { cat "$OCI_WORK/s1.err" >&2; false; }
+	oci start s1
+	wait_status s1 stopped
+	[[ $(cat "$OCI_WORK/s1.out") == $'1\n12345678' ]] || { cat "$OCI_WORK/s1.out" "$OCI_WORK/s1.err" >&2; false; }
+	[[ $(cat /proc/sys/kernel/shmmax) == "$before" ]]
+	oci delete s1
+}
+
+@test "oci: hooks run with the state on stdin; a failing prestart hook fails create" {
+	local log=$OCI_WORK/hooks.log
+	cat > "$OCI_WORK/hook" <<-'SH'
+	#!/bin/sh
+	state=$(cat)
+	status=${state#*\"status\":\"}
+	echo "$1 ${status%%\"*}" >> "$2"
+	SH
+	chmod 755 "$OCI_WORK/hook"
+	local h="{\"path\": \"$OCI_WORK/hook\", \"args\": [\"hook\", \"KIND\", \"$log\"]}"
+	oci_bundle "$OCI_WORK/b" '["sleep", "1000"]' "{\"hooks\": {
+		\"prestart\": [${h/KIND/prestart}], \"createRuntime\": [${h/KIND/createRuntime}],
+		\"poststart\": [${h/KIND/poststart}], \"poststop\": [${h/KIND/poststop}]}}"
+	create h1 "$OCI_WORK/b" || { cat "$OCI_WORK/h1.err" >&2; false; }
+	oci start h1
+	oci delete --force h1
+	[[ $(cat "$log") == $'prestart created\ncreateRuntime created\npoststart running\npoststop stopped' ]] ||
+		{ cat "$log" >&2; false; }
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' "{\"hooks\": {\"prestart\": [{\"path\": \"/bin/false\"}]}}"
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" h2
+	assert_status 1
+	assert_one_error "hook /bin/false: failed with status 1"
+	assert_nothing_left h2
+}
+
+@test "oci: state, start, kill and delete of an unknown id fail with one line" {
+	local cmd
+	for cmd in state start kill delete; do
+		run --separate-stderr oci "$cmd" nosuch
+		assert_status 1
+		assert_one_error "container nosuch: does not exist"
+	done
+	run --separate-stderr oci state ../x
+	assert_status 1
+	assert_one_error "container id '../x': not a valid name"
+}
+
+# bad_bundle ID PATTERN: create fails with one line matching PATTERN and
+# leaves nothing behind.
+bad_bundle() {
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" "$1"
+	assert_status 1
+	assert_one_error "$2"
+	assert_nothing_left "$1"
+}
+
+@test "oci: bad bundles: missing config, invalid JSON, unknown namespace type, bad root path" {
+	mkdir -p "$OCI_WORK/b"
+	bad_bundle m1 "read $OCI_WORK/b/config.json: No such file or directory"
+	printf '{\n  "ociVersion": "1.0.2",\n  "process": {,}\n}\n' > "$OCI_WORK/b/config.json"
+	bad_bundle m2 "parse $OCI_WORK/b/config.json: line 3, column 15: "
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"linux": {"namespaces": [{"type": "mount"}, {"type": "time2"}]}}'
+	bad_bundle m3 "config: linux.namespaces\[1\].type: unknown namespace type 'time2'"
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"root": {"path": "../no-such-rootfs"}}'
+	bad_bundle m4 "config: root.path: $OCI_WORK/b/../no-such-rootfs: No such file or directory"
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["no-such-program"]'
+	bad_bundle m5 "exec no-such-program: not found in \\\$PATH"
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"mounts": [{"destination": "/x", "type": "nfs", "source": "h:/x"}]}'
+	bad_bundle m6 "config: mounts\[0\]: mount type 'nfs' is not supported"
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"mounts": [{"destination": "/x", "type": "bind", "source": "/no/such/dir"}]}'
+	bad_bundle m7 "/no/such/dir"
+	[[ -z $(ls "$OCI_STATE") ]]
+}
+
+@test "oci: a duplicate id fails and leaves the first container alone" {
+	oci_bundle "$OCI_WORK/b" '["sleep", "1000"]'
+	create d1 "$OCI_WORK/b"
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" d1
+	assert_status 1
+	assert_one_error "create: container d1: already exists"
+	[[ $(oci_status d1) == created ]]
+	oci delete d1
+	assert_nothing_left d1
+}
+
+@test "oci: the name survives /proc/self/exe, and features is JSON" {
+	run --separate-stderr "$OCI" features
+	assert_success
+	/usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert "pid" in d["linux"]["namespaces"]' "$output"
+	# Through /proc/self/exe, as a re-exec would reach it: still sandbox-oci.
+	run --separate-stderr bounded sh -c 'exec "$1" state nosuch' sh "/proc/$$/fd/9" 9<"$OCI"
+	[[ $stderr == "sandbox-oci: container nosuch: does not exist" ]] || { show_run; false; }
+}
