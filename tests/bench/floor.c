@@ -15,8 +15,9 @@
  * socket to notice the launcher's death; in pid 1, die-with-parent armed,
  * uid and gid maps, loopback up, a tmpfs root over "/", /proc, /dev (a
  * tmpfs, six device binds, links, shm, a devpts), a tmpfs /tmp, the
- * merged-/usr links of a Debian host (bin, sbin, lib, lib32, lib64), /usr
- * read-only, pivot_root and the old root detached, every capability
+ * merged-/usr links of a Debian host (bin, sbin, lib, lib32, lib64),
+ * /etc/alternatives read-only where the host has it, /usr read-only,
+ * pivot_root and the old root detached, every capability
  * dropped, no_new_privs, not dumpable, the filter, then the command
  * vforked.  Build it like the launcher (run.sh links both as static PIEs
  * where it can), so neither pays a dynamic loader the other does not.
@@ -128,6 +129,23 @@ static void make_dev(int root)
   close(dev);
 }
 
+/* The sandbox binds the host's /etc/alternatives read-only next to a
+ * bound /usr (Debian's /usr/bin/awk, vi... are links through it). */
+static void make_alternatives(int root)
+{
+  int etc;
+
+  if (access("/etc/alternatives", F_OK) < 0)
+    return;
+  check(mkdirat(root, "etc", 0755), "etc");
+  etc = openat(root, "etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  check(etc, "etc");
+  check(mkdirat(etc, "alternatives", 0755), "alternatives");
+  bind_at(etc, "alternatives", "/etc/alternatives",
+          MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  close(etc);
+}
+
 static void make_root(void)
 {
   static const char *const usr_links[][2] = {
@@ -147,6 +165,7 @@ static void make_root(void)
   mount_fs_at(root, "tmp", "tmpfs", "0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
   for (size_t i = 0; i < sizeof usr_links / sizeof *usr_links; i++)
     check(symlinkat(usr_links[i][0], root, usr_links[i][1]), usr_links[i][1]);
+  make_alternatives(root);
   check(mkdirat(root, "usr", 0755), "usr");
   bind_at(root, "usr", "/usr", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
   check(fchdir(root), "chdir");
