@@ -17,6 +17,7 @@
 #include "launch.h"
 #include "net.h"
 #include "ocihooks.h"
+#include "ociinit.h"
 #include "ocijson.h"
 #include "ociseccomp.h"
 #include "ocisysctl.h"
@@ -33,10 +34,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,23 +78,15 @@ static int make_pipe(struct creation *c, int pv[2], bool inherit_write, struct s
 
 static int connect_console(struct creation *c, struct sbx_error *e)
 {
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
   int fd;
 
   if (!c->spec.proc.terminal)
     return 0;
   if (!c->o->console_socket)
     return sbx_fail(e, 0, "create: process.terminal is true: --console-socket is needed");
-  if (strlen(c->o->console_socket) >= sizeof sa.sun_path)
-    return sbx_fail(e, ENAMETOOLONG, "create: --console-socket %s", c->o->console_socket);
-  strcpy(sa.sun_path, c->o->console_socket);
-  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-    int err = errno;
-    if (fd >= 0)
-      close(fd);
-    return sbx_fail(e, err, "create: --console-socket %s", c->o->console_socket);
-  }
+  fd = ociinit_console_connect(c->o->console_socket, "create", e);
+  if (fd < 0)
+    return -1;
   c->console = place_fd(c, fd, true, e);
   return c->console < 0 ? -1 : 0;
 }
@@ -251,18 +242,23 @@ static int read_child_pid(struct creation *c, struct sbx_error *e)
 
 static int write_map(pid_t pid, const char *file, json_object *maps, struct sbx_error *e)
 {
+  /* The kernel takes a map in one write of less than a page. */
   char path[64], text[4096] = "";
+  const char *field = file[0] == 'u' ? "uidMappings" : "gidMappings";
   size_t used = 0;
 
   for (size_t i = 0; maps && i < json_object_array_length(maps); i++) {
     json_object *m = json_object_array_get_idx(maps, i), *a, *b, *s;
+    int n;
     if (!json_object_object_get_ex(m, "containerID", &a) ||
         !json_object_object_get_ex(m, "hostID", &b) || !json_object_object_get_ex(m, "size", &s))
-      return sbx_fail(e, 0, "config: linux.%s[%zu]: needs containerID, hostID and size",
-                      file[0] == 'u' ? "uidMappings" : "gidMappings", i);
-    used += (size_t)snprintf(text + used, sizeof text - used, "%lld %lld %lld\n",
-                             (long long)json_object_get_int64(a), (long long)json_object_get_int64(b),
-                             (long long)json_object_get_int64(s));
+      return sbx_fail(e, 0, "config: linux.%s[%zu]: needs containerID, hostID and size", field, i);
+    n = snprintf(text + used, sizeof text - used, "%lld %lld %lld\n",
+                 (long long)json_object_get_int64(a), (long long)json_object_get_int64(b),
+                 (long long)json_object_get_int64(s));
+    if (n < 0 || (size_t)n >= sizeof text - used)
+      return sbx_fail(e, E2BIG, "config: linux.%s: more than a page of mappings", field);
+    used += (size_t)n;
   }
   snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
   int r = write_file_at(AT_FDCWD, path, text);

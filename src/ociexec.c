@@ -22,9 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,24 +63,18 @@ static int join_container(pid_t pid, struct sbx_error *e)
   return 0;
 }
 
+/* The console for a process with a terminal, -1 for one without; -2
+ * after an error. */
 static int connect_console(const struct oci_opts *o, bool terminal, struct sbx_error *e)
 {
-  struct sockaddr_un sa = { .sun_family = AF_UNIX };
   int fd;
 
   if (!terminal)
     return -1;
-  if (!o->console_socket || strlen(o->console_socket) >= sizeof sa.sun_path)
+  if (!o->console_socket)
     return sbx_fail(e, 0, "exec: a terminal needs --console-socket"), -2;
-  strcpy(sa.sun_path, o->console_socket);
-  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-    sbx_fail(e, errno, "exec: --console-socket %s", o->console_socket);
-    if (fd >= 0)
-      close(fd);
-    return -2;
-  }
-  return fd;
+  fd = ociinit_console_connect(o->console_socket, "exec", e);
+  return fd < 0 ? -2 : fd;
 }
 
 /* The container's filter, as `create` compiled it (none: no file). */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,6 +42,24 @@ static int send_master(int sock, int master, struct sbx_error *e)
     if (errno != EINTR)
       return sbx_fail(e, errno, "console socket: send the terminal");
   return 0;
+}
+
+int ociinit_console_connect(const char *path, const char *cmd, struct sbx_error *e)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (strlen(path) >= sizeof sa.sun_path)
+    return sbx_fail(e, ENAMETOOLONG, "%s: --console-socket %s", cmd, path);
+  strcpy(sa.sun_path, path);
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    int err = errno;
+    if (fd >= 0)
+      close(fd);
+    return sbx_fail(e, err, "%s: --console-socket %s", cmd, path);
+  }
+  return fd;
 }
 
 int ociinit_console(int console, struct sbx_error *e)

@@ -16,6 +16,9 @@ struct sbx_error;
  * returns but for a command line of the wrong form. */
 int ociinit_main(int argc, char **argv);
 
+/* The engine's --console-socket PATH, connected; -1 with an error naming
+ * CMD (`create`, `exec`) otherwise. */
+int ociinit_console_connect(const char *path, const char *cmd, struct sbx_error *e);
 /* A pty from the devpts of the current root, its master sent over the
  * connected unix socket CONSOLE (SCM_RIGHTS), its slave made the
  * controlling terminal and fds 0-2 in a new session. */

@@ -109,6 +109,13 @@ wait_status() {
 	[[ $output == *'"id":"c5"'*'"status":"running"'* ]] || { show_run; false; }
 	run oci ps --format json c5
 	[[ $output == "[$(cat "$OCI_WORK/c5.pid")]" ]] || { show_run; false; }
+	# A terminal needs the engine's console socket, and one that answers.
+	run --separate-stderr oci exec --tty --process "$OCI_WORK/p.json" c5
+	assert_status 1
+	assert_one_error "exec: a terminal needs --console-socket"
+	run --separate-stderr oci exec --tty --console-socket "$OCI_WORK/no.sock" --process "$OCI_WORK/p.json" c5
+	assert_status 1
+	assert_one_error "exec: --console-socket $OCI_WORK/no.sock: No such file or directory"
 	oci delete --force c5
 	assert_nothing_left c5
 }
@@ -209,7 +216,7 @@ bad_bundle() {
 	assert_nothing_left "$1"
 }
 
-@test "oci: bad bundles: missing config, invalid JSON, unknown namespace type, bad root path" {
+@test "oci: bad bundles: missing config, invalid JSON, unknown namespace type, bad root path, no console" {
 	mkdir -p "$OCI_WORK/b"
 	bad_bundle m1 "read $OCI_WORK/b/config.json: No such file or directory"
 	printf '{\n  "ociVersion": "1.0.2",\n  "process": {,}\n}\n' > "$OCI_WORK/b/config.json"
@@ -229,6 +236,23 @@ bad_bundle() {
 	rm -rf "$OCI_WORK/b"
 	oci_bundle "$OCI_WORK/b" '["true"]' '{"mounts": [{"destination": "/x", "type": "bind", "source": "/no/such/dir"}]}'
 	bad_bundle m7 "/no/such/dir"
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]'
+	/usr/bin/python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); c["process"]["terminal"] = True
+json.dump(c, open(sys.argv[1], "w"))' "$OCI_WORK/b/config.json"
+	bad_bundle m8 "create: process.terminal is true: --console-socket is needed"
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" --console-socket "$OCI_WORK/no.sock" m9
+	assert_status 1
+	assert_one_error "create: --console-socket $OCI_WORK/no.sock: No such file or directory"
+	assert_nothing_left m9
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]'
+	/usr/bin/python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); l = c["linux"]
+if {"type": "user"} not in l["namespaces"]: l["namespaces"].append({"type": "user"})
+l["uidMappings"] = [{"containerID": i, "hostID": 100000 + i, "size": 1} for i in range(400)]
+l["gidMappings"] = l["uidMappings"]
+json.dump(c, open(sys.argv[1], "w"))' "$OCI_WORK/b/config.json"
+	bad_bundle m10 "config: linux.uidMappings: more than a page of mappings: Argument list too long"
 	[[ -z $(ls "$OCI_STATE") ]]
 }
 
