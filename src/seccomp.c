@@ -64,13 +64,21 @@ static int compile_file(const char *path, struct sbx_bpf *out, struct sbx_error 
   return policy_compile_text(path, text, len, &lib, out, e);
 }
 
+static const struct sbx_builtin_profile *lookup(const char *name_or_path)
+{
+  return strchr(name_or_path, '/') ? NULL : find_builtin(name_or_path);
+}
+
+bool seccomp_profile_is_builtin(const char *name_or_path)
+{
+  return lookup(name_or_path) != NULL;
+}
+
 int seccomp_profile_get(const char *name_or_path, struct sbx_bpf *out, struct sbx_error *e)
 {
-  const struct sbx_builtin_profile *b = NULL;
+  const struct sbx_builtin_profile *b = lookup(name_or_path);
 
   *out = (struct sbx_bpf){ 0 };
-  if (!strchr(name_or_path, '/'))
-    b = find_builtin(name_or_path);
   if (!b)
     return compile_file(name_or_path, out, e);
   /* A copy, so that every result is freed the same way. */

@@ -8,6 +8,7 @@
 #ifndef SBX_SECCOMP_H
 #define SBX_SECCOMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct plan;
@@ -25,6 +26,9 @@ struct sbx_bpf {
  * compiled now.  Errors are one line, "FILE:LINE:COL: message" for a
  * policy that does not compile. */
 int seccomp_profile_get(const char *name_or_path, struct sbx_bpf *out, struct sbx_error *e);
+
+/* Whether seccomp_profile_get takes name_or_path as a built-in profile. */
+bool seccomp_profile_is_builtin(const char *name_or_path);
 
 /* Installs the filter on the calling thread.  no_new_privs must already be
  * set.  len 0 installs nothing.  Safe after fork: no allocation. */

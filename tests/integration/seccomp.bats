@@ -292,6 +292,19 @@ policy_file() { # NAME TEXT
 	assert_line "clone3=ENOSYS"
 }
 
+@test "a policy file binds the command, not the sandbox's own setup" {
+	local pol
+	# What pid 1 and the command's preparation use: fork, chdir, setrlimit.
+	pol=$(policy_file strict.policy $'default allow\nclone clone3 fork vfork: errno EPERM\nchdir fchdir: kill-process\nprlimit64 setrlimit: errno EPERM\n')
+	run sbx --seccomp-profile "$pol" -- "$PROBE" ids
+	assert_success
+	assert_line "uid=0 euid=0 gid=0 egid=0"
+	# ... and the command is bound by it.
+	run sbx --seccomp-profile "$pol" -- /bin/sh -c 'exec 2>/dev/null; echo in; /bin/true; echo forked'
+	[[ $status -ne 0 && $status -ne 125 ]] || { show_run; false; }
+	assert_output_equals "in"
+}
+
 # run_bad_policy TEXT: runs a sandbox with TEXT as its policy file, keeping
 # stderr apart; the command would print its capabilities.
 run_bad_policy() {
