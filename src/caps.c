@@ -15,15 +15,26 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* libcap reads a name's known prefix and ignores the rest, so
+ * "cap_net_admin,cap_sys_admin" would give one capability and drop the
+ * other silently: only a whole name (or the number libcap names a
+ * capability it does not know by) is taken. */
 int caps_parse(const char *name, uint64_t *mask)
 {
   cap_value_t v;
+  char *canonical;
+  bool whole;
 
   if (strcasecmp(name, "ALL") == 0) {
     *mask = ~UINT64_C(0);
     return 0;
   }
   if (cap_from_name(name, &v) < 0 || v < 0 || v > 63)
+    return -1;
+  canonical = cap_to_name(v);
+  whole = canonical && strcasecmp(name, canonical) == 0;
+  cap_free(canonical);
+  if (!whole)
     return -1;
   *mask = UINT64_C(1) << v;
   return 0;

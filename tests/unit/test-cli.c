@@ -316,6 +316,14 @@ static void test_bwrap_options(void)
          plan.caps_on == (UINT64_C(1) << 21) && plan.caps_off == (UINT64_C(1) << 13),
      "--cap-add and --cap-drop fold in order");
   ok(PARSE("--cap-add", "CAP_BOGUS", "true") < 0, "unknown capability refused");
+  ok(PARSE("--cap-drop", "cap_sys_admin,cap_net_admin", "true") < 0 &&
+         strstr(err.msg, "'cap_sys_admin,cap_net_admin'"),
+     "a list of capabilities is refused, not read as its first name");
+  ok(PARSE("--cap-add", "cap_net_admin+eip", "true") < 0, "a name with a tail is refused");
+  ok(PARSE("--cap-add", "12", "true") < 0, "a known capability's number is refused");
+  ok(PARSE("--cap-drop", "all", "--cap-add", "Cap_Net_Admin", "true") == CLI_RUN &&
+         plan.caps_on == (UINT64_C(1) << 12),
+     "names in any case, ALL in any case");
   ok(PARSE("--info-fd", "-1", "true") < 0, "fd -1 refused");
   ok(PARSE("--sync-fd", "0a", "true") < 0, "fd 0a refused");
   ok(PARSE("--unshare-all", "--share-net", "true") == CLI_RUN &&
