@@ -391,6 +391,17 @@ second"
 	assert_bwrap_error --seccomp
 }
 
+@test "--seccomp: a program longer than 4096 instructions is refused for its size, whatever its length" {
+	local F
+	F=$(fixture_dir)
+	head -c 40000 /dev/zero >"$F/big"
+	head -c 32776 /dev/zero >"$F/one-over"
+	run --separate-stderr bwb --seccomp 3 true 3<"$F/big"
+	assert_bwrap_error --seccomp "1 to 4096 instructions"
+	run --separate-stderr bwb --add-seccomp-fd 3 true 3<"$F/one-over"
+	assert_bwrap_error --add-seccomp-fd "1 to 4096 instructions"
+}
+
 @test "--seccomp with --add-seccomp-fd is refused, in either order" {
 	local F
 	F=$(fixture_dir)
