@@ -82,10 +82,19 @@ static bool path_same(const char *a, const char *b)
   return path_within(a, b) && path_within(b, a);
 }
 
+/* Whether an op puts something at its destination (a mount, a directory,
+ * a link, a file), as against changing what is there: --remount-ro and
+ * --chmod of an implicit path act on the implicit mount, and must not
+ * replace it or move it after themselves. */
+static bool op_places(const struct fs_op *op)
+{
+  return op->dest && op->kind != OP_REMOUNT_RO && op->kind != OP_CHMOD;
+}
+
 static bool dest_used(const struct plan *p, const char *path)
 {
   for (size_t i = 0; i < p->n_ops; i++)
-    if (p->ops[i].dest && path_same(p->ops[i].dest, path))
+    if (op_places(&p->ops[i]) && path_same(p->ops[i].dest, path))
       return true;
   return false;
 }
@@ -105,7 +114,7 @@ static size_t implicit_slot(const struct plan *p)
 {
   size_t slot = 0;
   for (size_t i = 0; i < p->n_ops; i++)
-    if (p->ops[i].dest && path_same(p->ops[i].dest, "/"))
+    if (op_places(&p->ops[i]) && path_same(p->ops[i].dest, "/"))
       slot = i + 1;
   return slot;
 }

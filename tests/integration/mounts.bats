@@ -280,6 +280,24 @@ host_dev_shm_submount() {
 	assert_output_equals ""
 }
 
+@test "--remount-ro and --chmod of / or an implicit path act on the implicit mounts" {
+	run sbx --remount-ro / -- /bin/sh -c 'touch /x 2>/dev/null || echo root-ro; touch /tmp/x && echo tmp-rw; cat /proc/self/mountinfo'
+	assert_success
+	assert_line "root-ro"
+	assert_line "tmp-rw"
+	assert_mount /proc proc
+	assert_mount /dev tmpfs
+	run sbx --remount-ro /tmp -- /bin/sh -c 'touch /tmp/x 2>/dev/null || echo tmp-ro; cat /proc/self/mountinfo'
+	assert_success
+	assert_line "tmp-ro"
+	assert_mount /tmp tmpfs
+	mount_has_option /tmp ro || { show_run; false; }
+	run sbx --chmod 1777 /tmp -- /bin/sh -c 'stat -c %a /tmp; cat /proc/self/mountinfo'
+	assert_success
+	assert_line "1777"
+	assert_mount /tmp tmpfs
+}
+
 @test "every reachable mount in the sandbox is nosuid, and nodev except device binds and /dev nodes" {
 	local fix
 	fix=$(fixture_dir)
