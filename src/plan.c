@@ -303,11 +303,11 @@ static void decide(struct plan *p)
   /* The built-in profiles allow every call left before exec, so the
    * sandbox personality installs them once, before the fork, for pid 1
    * and the command alike (each install costs the kernel a run of the
-   * filter per syscall number).  Filters from the caller, a policy file
-   * included, may allow only what follows prctl, as bubblewrap promises:
-   * those go last, in each process. */
-  p->seccomp_early = p->pers == PERS_SANDBOX && p->n_seccomp_fds == 0 && p->seccomp_fd < 0 &&
-                     seccomp_profile_is_builtin(p->seccomp_profile);
+   * filter per syscall number).  Filters from the caller may allow only
+   * what follows prctl, as bubblewrap promises: those go last, in each
+   * process.  A policy file is one too: seccomp_plan_load, which tells
+   * it from a built-in, withdraws this for it. */
+  p->seccomp_early = p->pers == PERS_SANDBOX && p->n_seccomp_fds == 0 && p->seccomp_fd < 0;
   /* A procfs shows the PID namespace of its mounter; without a new one
    * the kernel refuses a new instance, so the host's /proc is bound. */
   p->new_procfs = (p->ns & NS_PID) || p->pidns_fd >= 0;

@@ -167,7 +167,9 @@ struct plan {
   bool reaper;           /* pid 1 stays as a reaper and forks the command */
   bool child_waits;      /* the child waits for the launcher's MSG_GO first */
   bool seccomp_early;    /* filters go in once, before the fork, for pid 1 and
-                          * the command alike; else in each, last */
+                          * the command alike; else in each, last.  Only
+                          * for a built-in profile: seccomp_plan_load
+                          * withdraws it for a policy file */
   bool new_procfs;       /* /proc is a new procfs, not the host's bound */
   bool mount_fallback;   /* the mount(2) fallback from the start */
   bool resolve_fallback; /* the fallback's path walk from the start */

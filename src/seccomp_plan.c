@@ -68,6 +68,8 @@ int seccomp_plan_load(struct plan *p, struct sbx_error *e)
 
   if (p->seccomp_fd >= 0)
     plan_add_seccomp_fd(p, p->seccomp_fd);
+  /* plan_finish could not tell a policy file from a built-in (plan.h). */
+  p->seccomp_early = p->seccomp_early && seccomp_profile_is_builtin(p->seccomp_profile);
   if (seccomp_profile_get(p->seccomp_profile, &f, e) < 0)
     return -1;
   xgrow(&p->seccomp, &p->cap_seccomp, p->n_seccomp_fds + 1, sizeof *p->seccomp);
