@@ -9,6 +9,7 @@
 #include "pty.h"
 #include "rlimit.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "util.h"
 
 #include <elf.h>
@@ -390,10 +391,8 @@ static int step_limits(const struct plan *p, const struct exec_ctx *x, struct sb
 
 static int step_signal_mask(const struct plan *p, const struct exec_ctx *x, struct sbx_error *e)
 {
-  sigset_t empty;
   (void)p, (void)x, (void)e;
-  sigemptyset(&empty);
-  sigprocmask(SIG_SETMASK, &empty, NULL);
+  unblock_all_signals();
   return 0;
 }
 

@@ -140,6 +140,8 @@ static int parse(int argc, char **argv, struct oci_opts *o, struct sbx_error *e)
       return sbx_fail(e, 0, "%s: unexpected argument '%s'", o->command, argv[i]);
     words++;
   }
+  if (o->root && !*o->root)
+    return sbx_fail(e, 0, "--root: empty path");
   if (!o->root)
     o->root = ocistate_default_root();
   return 0;

@@ -13,6 +13,7 @@
 #include "plan.h"
 #include "rlimit.h"
 #include "seccomp.h"
+#include "signals.h"
 #include "util.h"
 
 #include <errno.h>
@@ -129,6 +130,7 @@ static void run_process(const struct oci_process *p, int console, const struct s
   if ((console < 0 || ociinit_console(console, &e) == 0) && apply_process(p, &e) == 0 &&
       ociinit_find(p->args[0], path, sizeof path, &e) == 0 &&
       seccomp_install(f, &e) == 0) {
+    unblock_all_signals();
     execve(path, p->args, environ);
     sbx_fail_status(&e, errno == ENOENT ? SBX_EXIT_NOTFOUND : SBX_EXIT_NOEXEC, errno,
                     "exec %s", p->args[0]);

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "pty.h"
+#include "signals.h"
 #include "util.h"
 
 #include <errno.h>
@@ -185,6 +186,7 @@ int ociinit_main(int argc, char **argv)
   /* Only 0-2 and the engine's --preserve-fds reach the program. */
   syscall(SYS_close_range, (unsigned)close_from, ~0U, 0);
   close(fifo);
+  unblock_all_signals();
   execve(path, argv + 10, environ);
   sbx_fail_status(&e, errno == ENOENT ? SBX_EXIT_NOTFOUND : SBX_EXIT_NOEXEC, errno, "exec %s",
                   argv[10]);

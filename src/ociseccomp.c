@@ -227,12 +227,14 @@ static bool same_text(const char *path, const char *text)
 static void remember(const char *dir, const char *key_json, const char *key_bpf, const char *text,
                      const char *bpf)
 {
-  _cleanup_free_ char *tmp = xmalloc(strlen(key_json) + 8);
+  /* ".", the pid's digits (at most 10), NUL */
+  size_t size = strlen(key_json) + 12;
+  _cleanup_free_ char *tmp = xmalloc(size);
   int fd;
 
   if (mkdir(dir, 0700) < 0 && errno != EEXIST)
     return;
-  sprintf(tmp, "%s.%d", key_json, (int)getpid());
+  snprintf(tmp, size, "%s.%d", key_json, (int)getpid());
   fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     return;

@@ -335,8 +335,10 @@ static int join_ns(struct oci_spec *s, struct plan *p, size_t k, const char *pat
   return 0;
 }
 
+/* Each type at most once, as the runtime spec requires; that also bounds
+ * s->joins to the types joined by oci.c (ipc, uts, cgroup). */
 static int map_namespace(struct oci_spec *s, struct plan *p, json_object *ns, size_t i,
-                         struct sbx_error *e)
+                         unsigned *seen, struct sbx_error *e)
 {
   char where[40];
   const char *type, *path;
@@ -351,6 +353,9 @@ static int map_namespace(struct oci_spec *s, struct plan *p, json_object *ns, si
   if (!type || k == ARRAY_SIZE(ns_types))
     return sbx_fail(e, 0, "config: %s.type: unknown namespace type '%s'", where,
                     type ? type : "");
+  if (*seen & ns_types[k].bit)
+    return sbx_fail(e, 0, "config: %s.type: namespace type '%s' given twice", where, type);
+  *seen |= ns_types[k].bit;
   if (path && *path)
     return join_ns(s, p, k, xstrdup(path), where, e);
   p->ns_unshare |= ns_types[k].bit;
@@ -363,11 +368,12 @@ static int map_namespaces(struct oci_spec *s, struct plan *p, json_object *linux
                           struct sbx_error *e)
 {
   json_object *list;
+  unsigned seen = 0;
 
   if (ocijson_get(linux_, "linux", "namespaces", json_type_array, &list, e) < 0)
     return -1;
   for (size_t i = 0; list && i < json_object_array_length(list); i++)
-    if (map_namespace(s, p, json_object_array_get_idx(list, i), i, e) < 0)
+    if (map_namespace(s, p, json_object_array_get_idx(list, i), i, &seen, e) < 0)
       return -1;
   if (!(p->ns_unshare & NS_MOUNT))
     return sbx_fail(e, 0, "config: linux.namespaces: a new mount namespace is required");

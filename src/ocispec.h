@@ -25,7 +25,7 @@ struct oci_spec {
   const char *bundle; /* absolute */
   const char *rootfs; /* absolute */
   struct oci_process proc;
-  struct oci_join joins[4];
+  struct oci_join joins[4]; /* ipc, uts, cgroup: each once (ocispec.c) */
   size_t n_joins;
   bool new_userns;         /* the config asks for a user namespace */
   json_object *uid_maps;   /* linux.uidMappings and gidMappings */

@@ -24,6 +24,13 @@ void block_forwarded_signals(void)
   sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+void unblock_all_signals(void)
+{
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int status_to_exit(int wstatus)
 {
   if (WIFSIGNALED(wstatus))

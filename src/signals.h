@@ -16,6 +16,9 @@ void forwarded_signals(sigset_t *set);
 extern int sbx_entry_caller, sbx_entry_done;
 /* Blocks them and SIGCHLD; the launcher and the reaper read them instead. */
 void block_forwarded_signals(void);
+/* Empties the mask, for a program about to be executed: every start of
+ * this binary blocks the signals above, whatever it goes on to run. */
+void unblock_all_signals(void);
 /* Exit status for a wait() status: the code, or 128+N for signal N. */
 int status_to_exit(int wstatus);
 

@@ -77,6 +77,23 @@ wait_status() {
 	assert_nothing_left c2
 }
 
+@test "oci: the container's process and exec'd ones start with no signal blocked; kill's TERM ends it" {
+	oci_bundle "$OCI_WORK/b" '["sh", "-c", "trap \"exit 3\" TERM; grep SigBlk /proc/self/status; while :; do sleep 0.1; done"]'
+	create c12 "$OCI_WORK/b"
+	oci start c12
+	[[ $(oci_status c12) == running ]]
+	printf '%s\n' '{"args": ["grep", "SigBlk", "/proc/self/status"], "env": ["PATH=/bin"], "cwd": "/"}' \
+		>"$OCI_WORK/p.json"
+	run oci exec --process "$OCI_WORK/p.json" c12
+	assert_success
+	assert_output_equals $'SigBlk:\t0000000000000000'
+	oci kill c12
+	wait_status c12 stopped
+	[[ $(cat "$OCI_WORK/c12.out") == $'SigBlk:\t0000000000000000' ]] || { cat "$OCI_WORK/c12.out" >&2; false; }
+	oci delete c12
+	assert_nothing_left c12
+}
+
 @test "oci: delete --force ends a running container; a created one is deleted as it is" {
 	oci_bundle "$OCI_WORK/b" '["sleep", "1000"]'
 	create c3 "$OCI_WORK/b"
@@ -216,7 +233,7 @@ bad_bundle() {
 	assert_nothing_left "$1"
 }
 
-@test "oci: bad bundles: missing config, invalid JSON, unknown namespace type, bad root path, no console" {
+@test "oci: bad bundles: missing config, invalid JSON, unknown or repeated namespace type, bad root path, no console, empty --root" {
 	mkdir -p "$OCI_WORK/b"
 	bad_bundle m1 "read $OCI_WORK/b/config.json: No such file or directory"
 	printf '{\n  "ociVersion": "1.0.2",\n  "process": {,}\n}\n' > "$OCI_WORK/b/config.json"
@@ -253,6 +270,15 @@ l["uidMappings"] = [{"containerID": i, "hostID": 100000 + i, "size": 1} for i in
 l["gidMappings"] = l["uidMappings"]
 json.dump(c, open(sys.argv[1], "w"))' "$OCI_WORK/b/config.json"
 	bad_bundle m10 "config: linux.uidMappings: more than a page of mappings: Argument list too long"
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"linux": {"namespaces": [{"type": "mount"},
+		{"type": "ipc", "path": "/proc/self/ns/ipc"}, {"type": "uts", "path": "/proc/self/ns/uts"},
+		{"type": "ipc", "path": "/proc/self/ns/ipc"}, {"type": "uts", "path": "/proc/self/ns/uts"},
+		{"type": "cgroup", "path": "/proc/self/ns/cgroup"}]}}'
+	bad_bundle m11 "config: linux.namespaces\[3\].type: namespace type 'ipc' given twice"
+	run --separate-stderr "$OCI" --root "" state m11
+	assert_status 1
+	assert_one_error "--root: empty path"
 	[[ -z $(ls "$OCI_STATE") ]]
 }
 
