@@ -337,14 +337,14 @@ static int finish(struct creation *c, struct sbx_error *e)
     if (r < 0)
       return sbx_fail(e, -r, "create: process.oomScoreAdj %s", adj);
   }
-  if (ocisysctl_apply(c->spec.sysctl, c->child, e) < 0 || ocistate_save(&c->st, e) < 0 ||
-      write_pid_file(c, e) < 0)
+  if (ocisysctl_apply(c->spec.sysctl, c->child, e) < 0 || ocistate_save(&c->st, e) < 0)
     return -1;
   const char *state = ocistate_json(&c->st, OCI_CREATED);
   if (ocihooks_run(c->spec.hooks, "prestart", state, e) < 0 ||
       ocihooks_run(c->spec.hooks, "createRuntime", state, e) < 0)
     return -1;
-  return 0;
+  /* Last: a create that fails leaves no pid file behind. */
+  return write_pid_file(c, e);
 }
 
 /* `init` runs this very program inside the container's root, where there

@@ -140,17 +140,37 @@ static void run_process(const struct oci_process *p, int console, const struct s
 }
 
 /* The pid file is opened before the container's mount namespace is
- * joined: its path is the engine's. */
-static int open_pid_file(const char *file, struct sbx_error *e)
-{
-  int fd;
+ * joined: its path is the engine's.  So is its directory, where the file
+ * is removed again if the process does not start. */
+struct pid_file {
+  int fd, dir;
+  const char *name; /* in dir */
+};
 
+static int open_pid_file(const char *file, struct pid_file *pf, struct sbx_error *e)
+{
+  const char *slash = file ? strrchr(file, '/') : NULL;
+  _cleanup_free_ char *dir = NULL;
+
+  *pf = (struct pid_file){ -1, -1, NULL };
   if (!file)
-    return -1;
-  fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return sbx_fail(e, errno, "exec: --pid-file %s", file), -2;
-  return fd;
+    return 0;
+  pf->fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (pf->fd < 0)
+    return sbx_fail(e, errno, "exec: --pid-file %s", file);
+  if (slash) {
+    dir = xstrdup(file);
+    dir[slash - file + 1] = '\0';
+  }
+  pf->dir = open(dir ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  pf->name = slash ? slash + 1 : file;
+  return 0;
+}
+
+static void drop_pid_file(const struct pid_file *pf)
+{
+  if (pf->fd >= 0 && pf->dir >= 0)
+    unlinkat(pf->dir, pf->name, 0);
 }
 
 static int write_pid(int fd, pid_t pid, struct sbx_error *e)
@@ -207,7 +227,8 @@ int oci_exec(const struct oci_opts *o, struct sbx_error *e)
   struct oci_process p;
   struct sbx_bpf f;
   json_object *doc;
-  int console, pid_fd;
+  struct pid_file pf;
+  int console, status = -1;
 
   if (ocistate_load(o->root, o->id, &s, e) < 0)
     return -1;
@@ -219,8 +240,11 @@ int oci_exec(const struct oci_opts *o, struct sbx_error *e)
     return -1;
   p.terminal |= o->tty;
   if ((console = connect_console(o, p.terminal, e)) == -2 ||
-      (pid_fd = open_pid_file(o->pid_file, e)) == -2 || load_filter(&s, &f, e) < 0 ||
-      join_container(s.pid, e) < 0)
+      open_pid_file(o->pid_file, &pf, e) < 0)
     return -1;
-  return spawn(o, &p, console, pid_fd, &f, e);
+  if (load_filter(&s, &f, e) == 0 && join_container(s.pid, e) == 0)
+    status = spawn(o, &p, console, pf.fd, &f, e);
+  if (status < 0)
+    drop_pid_file(&pf);
+  return status;
 }

@@ -133,6 +133,12 @@ wait_status() {
 	run --separate-stderr oci exec --tty --console-socket "$OCI_WORK/no.sock" --process "$OCI_WORK/p.json" c5
 	assert_status 1
 	assert_one_error "exec: --console-socket $OCI_WORK/no.sock: No such file or directory"
+	# A process that does not start leaves no pid file.
+	printf '%s\n' '{"args": ["no-such-program"], "env": ["PATH=/bin"], "cwd": "/"}' >"$OCI_WORK/bad.json"
+	run --separate-stderr oci exec --pid-file "$OCI_WORK/x.pid" --process "$OCI_WORK/bad.json" c5
+	assert_status 1
+	assert_one_error "exec no-such-program: not found in"
+	[[ ! -e $OCI_WORK/x.pid ]] || { echo "pid file left behind" >&2; false; }
 	oci delete --force c5
 	assert_nothing_left c5
 }
@@ -206,10 +212,11 @@ wait_status() {
 		{ cat "$log" >&2; false; }
 	rm -rf "$OCI_WORK/b"
 	oci_bundle "$OCI_WORK/b" '["true"]' "{\"hooks\": {\"prestart\": [{\"path\": \"/bin/false\"}]}}"
-	run --separate-stderr oci create --bundle "$OCI_WORK/b" h2
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" --pid-file "$OCI_WORK/h2.pid" h2
 	assert_status 1
 	assert_one_error "hook /bin/false: failed with status 1"
 	assert_nothing_left h2
+	[[ ! -e $OCI_WORK/h2.pid ]] || { echo "pid file left behind" >&2; false; }
 }
 
 @test "oci: state, start, kill and delete of an unknown id fail with one line" {
