@@ -20,7 +20,8 @@
 
 static char *slurp(const char *path, size_t *len, struct sbx_error *e)
 {
-  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO in the bundle is refused below, not waited on. */
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   struct stat st;
   char *buf;
   size_t n = 0;
@@ -157,7 +158,10 @@ int ocijson_uint(json_object *obj, const char *where, const char *key, uint64_t 
   errno = 0;
   *out = json_object_get_uint64(v);
   i = json_object_get_int64(v);
-  if ((i < 0 && *out == 0) || *out > max)
+  if (i < 0 && *out == 0)
+    return sbx_fail(e, 0, "config: %s.%s: %" PRId64 " is out of range (0 to %" PRIu64 ")",
+                    where, key, i, max);
+  if (*out > max)
     return sbx_fail(e, 0, "config: %s.%s: %" PRIu64 " is out of range (0 to %" PRIu64 ")",
                     where, key, *out, max);
   *set = true;

@@ -240,7 +240,7 @@ bad_bundle() {
 	assert_nothing_left "$1"
 }
 
-@test "oci: bad bundles: missing config, invalid JSON, unknown or repeated namespace type, bad root path, no console, empty --root" {
+@test "oci: bad bundles: missing config, invalid JSON, unknown or repeated namespace type, bad root path, no console, bad numbers, a FIFO, empty --root" {
 	mkdir -p "$OCI_WORK/b"
 	bad_bundle m1 "read $OCI_WORK/b/config.json: No such file or directory"
 	printf '{\n  "ociVersion": "1.0.2",\n  "process": {,}\n}\n' > "$OCI_WORK/b/config.json"
@@ -283,6 +283,12 @@ json.dump(c, open(sys.argv[1], "w"))' "$OCI_WORK/b/config.json"
 		{"type": "ipc", "path": "/proc/self/ns/ipc"}, {"type": "uts", "path": "/proc/self/ns/uts"},
 		{"type": "cgroup", "path": "/proc/self/ns/cgroup"}]}}'
 	bad_bundle m11 "config: linux.namespaces\[3\].type: namespace type 'ipc' given twice"
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"process": {"user": {"uid": -1, "gid": 0}}}'
+	bad_bundle m12 "config: process.user.uid: -1 is out of range"
+	rm "$OCI_WORK/b/config.json"
+	mkfifo "$OCI_WORK/b/config.json"
+	bad_bundle m13 "read $OCI_WORK/b/config.json: not a regular file"
 	run --separate-stderr "$OCI" --root "" state m11
 	assert_status 1
 	assert_one_error "--root: empty path"
