@@ -290,9 +290,14 @@ static int cmd_delete(const struct oci_opts *o, struct sbx_error *e)
   struct oci_state s;
 
   if (ocistate_load(o->root, o->id, &s, e) < 0) {
-    if (o->force && access(path_join(o->root, o->id), F_OK) < 0)
-      return 0; /* --force: nothing there is what was asked */
-    return -1;
+    if (!o->force || !s.dir)
+      return -1;
+    /* --force: nothing there is what was asked.  A directory without a
+     * state, left by a create killed half-way, goes too. */
+    _cleanup_free_ char *state = ocistate_path(&s, "state.json");
+    if (access(s.dir, F_OK) == 0 && access(state, F_OK) < 0)
+      ocistate_remove(&s);
+    return access(s.dir, F_OK) < 0 ? 0 : -1;
   }
   enum oci_status st = ocistate_status(&s);
   if (st == OCI_RUNNING && !o->force)

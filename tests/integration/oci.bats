@@ -109,6 +109,19 @@ wait_status() {
 	assert_nothing_left c4
 }
 
+@test "oci: delete --force removes what a create killed half-way left, and the id is free again" {
+	mkdir -p "$OCI_STATE/k1"
+	mkfifo "$OCI_STATE/k1/exec.fifo"
+	run --separate-stderr oci delete k1
+	assert_status 1
+	oci delete --force k1
+	assert_nothing_left k1
+	oci_bundle "$OCI_WORK/b" '["true"]'
+	create k1 "$OCI_WORK/b"
+	oci delete k1
+	assert_nothing_left k1
+}
+
 @test "oci: exec runs a process in a running container; list and ps see it" {
 	oci_bundle "$OCI_WORK/b" '["sleep", "1000"]'
 	create c5 "$OCI_WORK/b"
