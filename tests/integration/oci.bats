@@ -230,6 +230,17 @@ wait_status() {
 	assert_one_error "hook /bin/false: failed with status 1"
 	assert_nothing_left h2
 	[[ ! -e $OCI_WORK/h2.pid ]] || { echo "pid file left behind" >&2; false; }
+	# The timeout holds while the state is written to a hook that does not
+	# read it, however large the state (an annotation of 100 KiB here, past the pipe's 64 KiB).
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' "{\"annotations\": {\"big\": \"$(head -c 102400 /dev/zero | tr '\0' x)\"},
+		\"hooks\": {\"prestart\": [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"30\"], \"timeout\": 1}]}}"
+	SECONDS=0
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" h3
+	assert_status 1
+	assert_one_error "hook /bin/sleep: still running after 1 s"
+	((SECONDS < 10)) || { echo "create took $SECONDS s" >&2; false; }
+	assert_nothing_left h3
 }
 
 @test "oci: state, start, kill and delete of an unknown id fail with one line" {
