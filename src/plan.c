@@ -416,6 +416,38 @@ static bool names_own_proc(const char *src)
   return false;
 }
 
+/* An overlay's directories, checked as the caller before anything
+ * exists, like a bind's source (SPEC §4.1); the kernel sees them again
+ * when the child mounts the overlay. */
+static int check_overlay_dir(const struct plan *p, const char *dir, const char *option,
+                             struct sbx_error *e)
+{
+  struct stat st;
+  int err = 0;
+
+  if (strlen(dir) >= PATH_MAX)
+    err = ENAMETOOLONG;
+  else if (stat(dir, &st) < 0)
+    err = errno;
+  else if (!S_ISDIR(st.st_mode))
+    err = ENOTDIR;
+  if (!err)
+    return 0;
+  if (bwrap_words(p))
+    return sbx_fail(e, err, "Can't find source path %s", dir);
+  return sbx_fail(e, err, "--%s: %s", option, dir);
+}
+
+static int check_overlay(const struct plan *p, const struct fs_op *op, struct sbx_error *e)
+{
+  for (size_t i = 0; i < op->n_layers; i++)
+    if (check_overlay_dir(p, op->layers[i], "overlay-src", e) < 0)
+      return -1;
+  if (op->src && check_overlay_dir(p, op->src, op->option, e) < 0)
+    return -1;
+  return op->workdir ? check_overlay_dir(p, op->workdir, op->option, e) : 0;
+}
+
 /* Records what the source is, as the caller sees it now; the child checks
  * that what it mounts is the same inode. */
 static int check_source(const struct plan *p, struct fs_op *op, struct sbx_error *e)
@@ -423,6 +455,8 @@ static int check_source(const struct plan *p, struct fs_op *op, struct sbx_error
   struct stat st;
   int r;
 
+  if (op->kind == OP_OVERLAY)
+    return check_overlay(p, op, e);
   if (op->kind == OP_FILE && (op->flags & OPF_IMPLICIT))
     return implicit_file_fd(op, e);
   if (op->kind == OP_FILE || op->kind == OP_BIND_DATA)

@@ -374,7 +374,7 @@ second"
 	local F
 	F=$(fixture_dir)
 	run --separate-stderr bwb --overlay-src "$F/missing" --tmp-overlay /o true
-	assert_bwrap_error
+	assert_bwrap_error "Can't find source path $F/missing"
 }
 
 # --- seccomp ---------------------------------------------------------------------

@@ -28,6 +28,20 @@ refused_cleanly() {
 	refused_cleanly /no/such/dev -- --ro-bind /usr /usr --dev-bind /no/such/dev /x -- /bin/true
 }
 
+@test "error: a missing overlay layer, upper or work directory, or a layer that is a file" {
+	local F
+	F=$(fixture_dir)
+	mkdir "$F/up" "$F/work"
+	refused_cleanly "--overlay-src: /no/such/layer: No such file" -- --ro-bind /usr /usr \
+		--overlay-src /usr --overlay-src /no/such/layer --tmp-overlay /x -- /bin/true
+	refused_cleanly "--overlay-src: /usr/bin/true: Not a directory" -- --ro-bind /usr /usr \
+		--overlay-src /usr --overlay-src /usr/bin/true --ro-overlay /x -- /bin/true
+	refused_cleanly "--overlay: /no/such/upper" -- --ro-bind /usr /usr \
+		--overlay-src /usr --overlay /no/such/upper "$F/work" /x -- /bin/true
+	refused_cleanly "--overlay: /no/such/work" -- --ro-bind /usr /usr \
+		--overlay-src /usr --overlay "$F/up" /no/such/work /x -- /bin/true
+}
+
 @test "error: a missing argument (--bind /usr)" {
 	refused_cleanly --bind -- --bind /usr
 }
