@@ -25,14 +25,35 @@ static void append_f(char *buf, size_t size, const char *fmt, ...)
   va_end(ap);
 }
 
+/* A message is composed at full length, then stored: one longer than
+ * msg keeps its start and its end, where the reason and any hint are,
+ * and loses the middle of what was named (a long path), marked "...". */
+#define FULL_MSG 8192
+#define KEEP_TAIL 320
+
+static void store(struct sbx_error *e, const char *text)
+{
+  size_t n = strlen(text), head = sizeof e->msg - 1 - 3 - KEEP_TAIL;
+
+  if (n < sizeof e->msg) {
+    memcpy(e->msg, text, n + 1);
+    return;
+  }
+  memcpy(e->msg, text, head);
+  memcpy(e->msg + head, "...", 3);
+  memcpy(e->msg + head + 3, text + n - KEEP_TAIL, KEEP_TAIL + 1);
+}
+
 static void set(struct sbx_error *e, int status, int err, const char *fmt, va_list ap)
 {
+  char text[FULL_MSG] = "";
+
   e->errno_ = err;
   e->status = status;
-  e->msg[0] = '\0';
-  append(e->msg, sizeof e->msg, fmt, ap);
+  append(text, sizeof text, fmt, ap);
   if (err)
-    append_f(e->msg, sizeof e->msg, ": %s", strerror(err));
+    append_f(text, sizeof text, ": %s", strerror(err));
+  store(e, text);
 }
 
 int sbx_fail(struct sbx_error *e, int err, const char *fmt, ...)
@@ -55,26 +76,29 @@ int sbx_fail_status(struct sbx_error *e, int status, int err, const char *fmt, .
 
 int sbx_wrap(struct sbx_error *e, const char *fmt, ...)
 {
-  char old[sizeof e->msg];
+  char text[FULL_MSG] = "";
   va_list ap;
 
-  memcpy(old, e->msg, sizeof old);
-  e->msg[0] = '\0';
   va_start(ap, fmt);
-  append(e->msg, sizeof e->msg, fmt, ap);
+  append(text, sizeof text, fmt, ap);
   va_end(ap);
-  append_f(e->msg, sizeof e->msg, ": %s", old);
+  append_f(text, sizeof text, ": %s", e->msg);
+  store(e, text);
   return -1;
 }
 
 void sbx_hint(struct sbx_error *e, const char *fmt, ...)
 {
+  char text[FULL_MSG];
   va_list ap;
-  append_f(e->msg, sizeof e->msg, " (hint: ");
+
+  memcpy(text, e->msg, sizeof e->msg);
+  append_f(text, sizeof text, " (hint: ");
   va_start(ap, fmt);
-  append(e->msg, sizeof e->msg, fmt, ap);
+  append(text, sizeof text, fmt, ap);
   va_end(ap);
-  append_f(e->msg, sizeof e->msg, ")");
+  append_f(text, sizeof text, ")");
+  store(e, text);
 }
 
 /* One write per line, so lines from several processes never interleave. */

@@ -92,6 +92,14 @@ refused_cleanly() {
 	refused_cleanly --bind "${long:0:40}" -- --ro-bind /usr /usr --bind "$long" /x -- /bin/true
 }
 
+@test "error: a long missing source keeps its reason and hint; the middle of the path gives way" {
+	local long
+	long=/no/$(printf 'd%.0s' {1..1500})/x
+	refused_cleanly "No such file or directory" -- --ro-bind /usr /usr --bind "$long" /x -- /bin/true
+	[[ $stderr == "sandbox: --bind: /no/ddd"*"..."*"ddd/x: No such file or directory (hint: "*")" ]] ||
+		{ show_run; false; }
+}
+
 @test "error: a 4097-byte destination path" {
 	local long
 	long=/$(printf 'b%.0s' {1..4096})
