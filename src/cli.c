@@ -499,6 +499,17 @@ static int parse_identity_key(struct argp_state *st, int key, const char *arg)
 
 /* ---- environment and process ----------------------------------------- */
 
+/* What setenv(3) and unsetenv(3) refuse, refused here rather than
+ * ignored in the command: bubblewrap stops with its words for it. */
+static int check_env_name(struct argp_state *st, int key, const char *name)
+{
+  if (*name && !strchr(name, '='))
+    return 0;
+  if (((struct cli_state *)st->input)->plan->pers == PERS_BWRAP)
+    return fail(st, "%s failed", key == K_SETENV ? "setenv" : "unsetenv");
+  return fail(st, "--%s: invalid variable name '%s'", opt_name(key), name);
+}
+
 static int parse_env_key(struct argp_state *st, int key, const char *arg)
 {
   struct plan *p = ((struct cli_state *)st->input)->plan;
@@ -507,11 +518,15 @@ static int parse_env_key(struct argp_state *st, int key, const char *arg)
 
   switch (key) {
   case K_SETENV:
-    if ((r = take_arg(st, key, &value)))
+    if ((r = check_env_name(st, key, arg)) || (r = take_arg(st, key, &value)))
       return r;
     plan_add_env(p, ENV_SET, arg, value);
     return 0;
-  case K_UNSETENV: plan_add_env(p, ENV_UNSET, arg, NULL); return 0;
+  case K_UNSETENV:
+    if ((r = check_env_name(st, key, arg)))
+      return r;
+    plan_add_env(p, ENV_UNSET, arg, NULL);
+    return 0;
   case K_CLEARENV: plan_add_env(p, ENV_CLEAR, NULL, NULL); return 0;
   case K_CHDIR: p->chdir = arg; return 0;
   case K_ARGV0:

@@ -35,12 +35,19 @@ static int read_all(int fd, char **out, size_t *len)
 
   for (;;) {
     ssize_t r;
-    if (n == cap) {
-      if (cap >= ARGS_DATA_MAX) {
-        free(buf);
+    if (n == cap && cap >= ARGS_DATA_MAX) {
+      /* Exactly ARGS_DATA_MAX bytes is allowed: only one more is too many. */
+      char extra;
+      while ((r = read(fd, &extra, 1)) < 0 && errno == EINTR)
+        ;
+      if (r == 0)
+        break;
+      free(buf);
+      if (r > 0)
         errno = EFBIG;
-        return -1;
-      }
+      return -1;
+    }
+    if (n == cap) {
       cap *= 2;
       buf = xrealloc(buf, cap + 1);
     }

@@ -316,6 +316,11 @@ static void test_bwrap_options(void)
          plan.caps_on == (UINT64_C(1) << 21) && plan.caps_off == (UINT64_C(1) << 13),
      "--cap-add and --cap-drop fold in order");
   ok(PARSE("--cap-add", "CAP_BOGUS", "true") < 0, "unknown capability refused");
+  ok(PARSE("--setenv", "A=B", "x", "true") < 0 && strstr(err.msg, "--setenv: invalid variable name 'A=B'"),
+     "--setenv of a name with '=' refused");
+  ok(PARSE("--setenv", "", "x", "true") < 0 && PARSE("--unsetenv", "", "true") < 0 &&
+         PARSE("--unsetenv", "A=B", "true") < 0,
+     "--setenv and --unsetenv of an empty name refused");
   ok(PARSE("--cap-drop", "cap_sys_admin,cap_net_admin", "true") < 0 &&
          strstr(err.msg, "'cap_sys_admin,cap_net_admin'"),
      "a list of capabilities is refused, not read as its first name");
@@ -348,6 +353,40 @@ static void test_args_fd(void)
          strcmp(plan.ops[0].dest, "/from-fd") == 0 && strcmp(plan.ops[1].dest, "/after") == 0 &&
          plan.n_env == 1,
      "--args splices NUL-separated words in place");
+}
+
+/* A file of n bytes of --args: "--setenv A xxx...x", NUL-separated. */
+static int args_file(size_t n)
+{
+  char path[] = "/tmp/test-cli-args-XXXXXX";
+  static const char head[] = "--setenv\0A\0";
+  char *data = malloc(n);
+  int fd = mkstemp(path);
+
+  memcpy(data, head, sizeof head - 1);
+  memset(data + sizeof head - 1, 'x', n - sizeof head);
+  data[n - 1] = '\0';
+  if (fd < 0 || write(fd, data, n) != (ssize_t)n || lseek(fd, 0, SEEK_SET) != 0)
+    fd = -1;
+  unlink(path);
+  free(data);
+  return fd;
+}
+
+static void test_args_limit(void)
+{
+  char fd[16];
+  int f = args_file(1 << 20);
+
+  snprintf(fd, sizeof fd, "%d", f);
+  ok(f >= 0 && PARSE("--args", fd, "true") == CLI_RUN && plan.n_env == 1,
+     "--args: exactly 1 MiB is read");
+  close(f);
+  f = args_file((1 << 20) + 1);
+  snprintf(fd, sizeof fd, "%d", f);
+  ok(f >= 0 && PARSE("--args", fd, "true") < 0 && strstr(err.msg, "too large"),
+     "--args: one byte more is refused");
+  close(f);
 }
 
 /* --rlimit NAME=SOFT[:HARD] into plan.rlimits[RLIMIT_*]. */
@@ -616,6 +655,7 @@ int main(void)
   test_overlay();
   test_bwrap_options();
   test_args_fd();
+  test_args_limit();
   test_numbers();
   test_binds();
   test_words();
