@@ -1,7 +1,8 @@
 /* The launcher's entry point in the static x86-64 build (configure links
  * with -Wl,-e,sandbox_entry there): the caller is recorded and the
- * forwarded signals are held by the very first instructions the process
- * runs, then glibc's own _start takes over as usual.
+ * forwarded signals are held (the caller's mask saved in sbx_caller_mask)
+ * by the very first instructions the process runs, then glibc's own
+ * _start takes over as usual.
  *
  * Why not leave it to main.c's .preinit_array function: glibc's start-up
  * before it (self-relocation, CPU feature detection, TLS) takes a few
@@ -43,7 +44,7 @@ __asm__(".text\n"
         "  mov $" STR(SYS_rt_sigprocmask) ", %eax\n"
         "  mov $" STR(SIG_BLOCK) ", %edi\n"
         "  lea sbx_entry_mask(%rip), %rsi\n"
-        "  xor %edx, %edx\n"
+        "  lea sbx_caller_mask(%rip), %rdx\n"
         "  mov $8, %r10d\n"
         "  syscall\n"
         "  movl $1, sbx_entry_done(%rip)\n"

@@ -358,6 +358,8 @@ int launch(const struct plan *p, pid_t caller, struct sbx_error *e)
   };
   struct monitor m = { .plan = p, .sock = -1, .exec_fd = -1 };
 
+  /* From here on a signal is passed on to the sandbox, once it exists. */
+  block_forwarded_signals();
   net_run_init(&m.net);
   if (p->die_with_parent && guard_caller(caller, e) < 0)
     return -1;

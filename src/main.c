@@ -90,6 +90,8 @@ static int run(int argc, char **argv, pid_t caller, struct plan *plan, struct sb
 {
   int r;
 
+  /* Held again by launch(), just before the sandbox exists (signals.h). */
+  restore_caller_mask();
   r = cli_parse(argc, argv, plan, e);
   if (r != CLI_RUN)
     return r == CLI_EXIT_OK ? 0 : -1;
@@ -118,9 +120,10 @@ static int error_status(const struct plan *p, const struct sbx_error *e)
  * records the caller earlier still, in entry.c, and this keeps what was
  * recorded there.  Keep this to plain system calls: not every
  * build has malloc, stdio or the libraries ready yet.  The forwarded
- * signals are held from here on too: one that comes during setup is
- * passed on once the sandbox exists, instead of killing the launcher
- * half-way. */
+ * signals are held from here on too, and the caller's mask saved: run()
+ * puts it back while the options are read, launch() holds them again
+ * just before the sandbox exists, and one that comes from then on is
+ * passed on to it instead of killing the launcher half-way. */
 static pid_t caller;
 
 static void record_caller(void)
@@ -130,7 +133,7 @@ static void record_caller(void)
     return;
   }
   caller = getppid();
-  block_forwarded_signals();
+  hold_forwarded_signals();
 }
 
 __attribute__((section(".preinit_array"), used))

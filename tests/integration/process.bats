@@ -239,6 +239,32 @@ block_fd_signalled() {
 	block_fd_signalled "$SANDBOX_BWRAP" --ro-bind / / --die-with-parent
 }
 
+# --- before the sandbox exists --------------------------------------------------
+
+# launcher_interrupted ARGS...: the launcher waits on a pipe that never
+# ends (this shell holds a writer) while it reads its options; SIGTERM
+# ends it at once (143), and nothing was started.
+launcher_interrupted() {
+	local F pid
+	F=$(fixture_dir)
+	mkfifo "$F/pipe"
+	host_snapshot
+	"$SANDBOX" "$@" 3<>"$F/pipe" >"$F/out" 2>&1 &
+	pid=$!
+	sleep 0.3
+	[[ $(awk '{print $3}' "/proc/$pid/stat") == S ]] || { echo "the launcher is not waiting" >&2; false; }
+	kill -TERM "$pid"
+	wait_bounded "$pid" 5
+	[[ $WAIT_STATUS -eq 143 && ! -s $F/out ]] ||
+		{ echo "expected status 143 and no output, got $WAIT_STATUS:" >&2; cat "$F/out" >&2; false; }
+	host_unchanged
+}
+
+@test "a launcher waiting on --args or --seccomp input is ended by SIGTERM" {
+	launcher_interrupted --args 3 -- /bin/true
+	launcher_interrupted --seccomp-profile none --seccomp 3 --ro-bind /usr /usr -- /bin/true
+}
+
 # --- calls a caller's seccomp filter refuses ---------------------------------
 
 # A die-with-parent that cannot be armed is not kept: the sandbox does not
