@@ -1,8 +1,9 @@
 /* Sysctls (ocisysctl.h).  The namespaced ones (net.*, kernel.shm*,
- * kernel.hostname...) are those a container may set: /proc/sys answers
- * for the namespaces of the process that opens the file, so a child of
- * `create` joins the container's and writes there, while the container's
- * first process still waits for `start`. */
+ * kernel.hostname...) are those a container may set, and only in a
+ * namespace of its own: /proc/sys answers for the namespaces of the
+ * process that opens the file, so a child of `create` joins the
+ * container's and writes there, while the container's first process still
+ * waits for `start`. */
 #include "ocisysctl.h"
 
 #include "error.h"
@@ -18,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Joins the container's NAME namespace; 1 when the container has none of
+ * its own there (it is this process's, the runtime's). */
 static int join(pid_t pid, const char *name, int type, struct sbx_error *e)
 {
   char theirs[64], ours[64];
@@ -27,7 +30,7 @@ static int join(pid_t pid, const char *name, int type, struct sbx_error *e)
   snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, name);
   snprintf(ours, sizeof ours, "/proc/self/ns/%s", name);
   if (stat(theirs, &a) == 0 && stat(ours, &b) == 0 && a.st_ino == b.st_ino)
-    return 0;
+    return 1;
   if ((fd = open(theirs, O_RDONLY | O_CLOEXEC)) < 0)
     return sbx_fail(e, errno, "linux.sysctl: %s", theirs);
   r = setns(fd, type);
@@ -35,12 +38,36 @@ static int join(pid_t pid, const char *name, int type, struct sbx_error *e)
   return r < 0 ? sbx_fail(e, errno, "linux.sysctl: join the container's %s namespace", name) : 0;
 }
 
-/* "net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward; no ".." */
-static int write_one(const char *key, json_object *value, struct sbx_error *e)
+/* Which namespace a sysctl belongs to, as the kernel namespaces them
+ * (a CLONE_NEW* type); 0 for one that is the whole machine's. */
+static int namespace_of(const char *key)
 {
+  static const struct { const char *prefix; int type; } known[] = {
+    { "net.", CLONE_NEWNET },         { "fs.mqueue.", CLONE_NEWIPC },
+    { "kernel.shm", CLONE_NEWIPC },   { "kernel.msg", CLONE_NEWIPC },
+    { "kernel.sem", CLONE_NEWIPC },   { "kernel.hostname", CLONE_NEWUTS },
+    { "kernel.domainname", CLONE_NEWUTS },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+    if (strncmp(key, known[i].prefix, strlen(known[i].prefix)) == 0)
+      return known[i].type;
+  return 0;
+}
+
+/* "net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward; no "..".  Only a
+ * sysctl of a namespace the container has of its own (not in `shared`, a
+ * mask of CLONE_NEW* types): any other would be set for the host. */
+static int write_one(const char *key, json_object *value, int shared, struct sbx_error *e)
+{
+  int ns = namespace_of(key);
   char path[PATH_MAX];
   int r;
 
+  if (!ns)
+    return sbx_fail(e, 0, "config: linux.sysctl.%s: not the sysctl of a namespace", key);
+  if (ns & shared)
+    return sbx_fail(e, 0, "config: linux.sysctl.%s: the container has no namespace of its own for it",
+                    key);
   if (!json_object_is_type(value, json_type_string))
     return sbx_fail(e, 0, "config: linux.sysctl.%s: must be a string", key);
   if (strstr(key, "..") || strchr(key, '/') || snprintf(path, sizeof path, "/proc/sys/%s", key) >= (int)sizeof path)
@@ -55,15 +82,21 @@ static int write_one(const char *key, json_object *value, struct sbx_error *e)
 static void child(json_object *sysctl, pid_t pid, int errfd) __attribute__((noreturn));
 static void child(json_object *sysctl, pid_t pid, int errfd)
 {
+  static const struct { const char *name; int type; } kinds[] = {
+    { "user", CLONE_NEWUSER }, { "net", CLONE_NEWNET }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+  };
   struct sbx_error e = { 0 };
-  int r = 0;
+  int r = 0, shared = 0;
 
-  if (join(pid, "user", CLONE_NEWUSER, &e) < 0 || join(pid, "net", CLONE_NEWNET, &e) < 0 ||
-      join(pid, "ipc", CLONE_NEWIPC, &e) < 0 || join(pid, "uts", CLONE_NEWUTS, &e) < 0)
-    r = -1;
+  for (size_t i = 0; r == 0 && i < ARRAY_SIZE(kinds); i++) {
+    r = join(pid, kinds[i].name, kinds[i].type, &e);
+    if (r == 1)
+      shared |= kinds[i].type;
+    r = r < 0 ? -1 : 0;
+  }
   json_object_object_foreach(sysctl, key, value) {
     if (r == 0)
-      r = write_one(key, value, &e);
+      r = write_one(key, value, shared, &e);
   }
   if (r < 0)
     write_all(errfd, &e, sizeof e);

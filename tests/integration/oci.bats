@@ -203,6 +203,23 @@ wait_status() {
 	[[ $(cat "$OCI_WORK/s1.out") == $'1\n12345678' ]] || { cat "$OCI_WORK/s1.out" "$OCI_WORK/s1.err" >&2; false; }
 	[[ $(cat /proc/sys/kernel/shmmax) == "$before" ]]
 	oci delete s1
+	# Not without a namespace of the container's own, nor one of the
+	# whole machine: either would be set outside the container.
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"linux": {"sysctl": {"net.ipv4.ip_forward": "1"}}}'
+	/usr/bin/python3 -c 'import json, sys; c = json.load(open(sys.argv[1]))
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]
+json.dump(c, open(sys.argv[1], "w"))' "$OCI_WORK/b/config.json"
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" s2
+	assert_status 1
+	assert_one_error "config: linux.sysctl.net.ipv4.ip_forward: the container has no namespace of its own for it"
+	assert_nothing_left s2
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"linux": {"sysctl": {"vm.swappiness": "10"}}}'
+	run --separate-stderr oci create --bundle "$OCI_WORK/b" s3
+	assert_status 1
+	assert_one_error "config: linux.sysctl.vm.swappiness: not the sysctl of a namespace"
+	assert_nothing_left s3
 }
 
 @test "oci: hooks run with the state on stdin; a failing prestart hook fails create" {
