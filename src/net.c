@@ -15,6 +15,7 @@
 #include "caps.h"
 #include "error.h"
 #include "plan.h"
+#include "signals.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -292,14 +293,12 @@ void net_run_init(struct net_run *r)
 static void helper_exec(const char *const *argv, pid_t launcher, const int fds[4])
 {
   const int keep[2] = { fds[2], fds[3] };
-  sigset_t none;
 
   setsid();
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != launcher)
     _exit(127);
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
+  unblock_all_signals();
   if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0)
     _exit(127);
   for (size_t i = 0; i < 2; i++)

@@ -4,6 +4,7 @@
 #include "ocihooks.h"
 
 #include "error.h"
+#include "signals.h"
 #include "util.h"
 
 #include <errno.h>
@@ -34,6 +35,7 @@ static pid_t spawn(const char *path, char **args, char **env, int *in, struct sb
   }
   if (pid == 0) {
     dup2(pv[0], 0);
+    unblock_all_signals();
     execve(path, args[0] ? args : (char *[]){ (char *)path, NULL }, env);
     _exit(127);
   }

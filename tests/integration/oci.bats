@@ -258,6 +258,15 @@ json.dump(c, open(sys.argv[1], "w"))' "$OCI_WORK/b/config.json"
 	assert_one_error "hook /bin/sleep: still running after 1 s"
 	((SECONDS < 10)) || { echo "create took $SECONDS s" >&2; false; }
 	assert_nothing_left h3
+	# A hook starts with no signal blocked, as the container's process does
+	# (grep itself, not a shell, which may clear its mask).
+	rm -rf "$OCI_WORK/b"
+	oci_bundle "$OCI_WORK/b" '["true"]' '{"hooks": {"prestart": [{"path": "/bin/grep",
+		"args": ["grep", "SigBlk", "/proc/self/status"]}]}}'
+	create h4 "$OCI_WORK/b" || { cat "$OCI_WORK/h4.err" >&2; false; }
+	[[ $(cat "$OCI_WORK/h4.out") == $'SigBlk:\t0000000000000000' ]] || { cat "$OCI_WORK/h4.out" >&2; false; }
+	oci delete --force h4
+	assert_nothing_left h4
 }
 
 @test "oci: state, start, kill and delete of an unknown id fail with one line" {
