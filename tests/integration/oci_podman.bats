@@ -50,7 +50,9 @@ setup() {
 	oci_need_static
 	oci_need_busybox
 	grep -q "^$(id -un):" /etc/subuid || skip "no /etc/subuid range for $(id -un)"
-	RUN=(pm run --rm --runtime "$OCI")
+	# No network but where one is tested: podman's default, slirp4netns,
+	# needs /dev/net/tun, which Debian opens to root only.
+	RUN=(pm run --rm --runtime "$OCI" --network none)
 	# A podman run takes a second here, far more on a loaded machine.
 	export TTYDRIVE_TIMEOUT=60
 	IMAGE=localhost/sbx-bb
@@ -68,7 +70,7 @@ setup() {
 }
 
 @test "podman: a container killed from outside exits 137" {
-	pm run --name k137 --runtime "$OCI" "$IMAGE" sleep 1000 >/dev/null 2>&1 &
+	pm run --name k137 --runtime "$OCI" --network none "$IMAGE" sleep 1000 >/dev/null 2>&1 &
 	local runner=$! i
 	for i in $(seq 100); do
 		[[ $(pm inspect k137 --format '{{.State.Running}}' 2>/dev/null) == true ]] && break
@@ -83,18 +85,18 @@ setup() {
 
 @test "podman: run -it gets a terminal through the console socket" {
 	run "${PYTHON3:-/usr/bin/python3}" "$BATS_TEST_DIRNAME/ttydrive.py" run \
-		"$PODMAN_HOME/pm" run -it --rm --runtime "$OCI" "$IMAGE" sh -c 'echo tty=$(tty); [ -t 0 ] && echo stdin=tty; exit 3'
+		"$PODMAN_HOME/pm" run -it --rm --runtime "$OCI" --network none "$IMAGE" sh -c 'echo tty=$(tty); [ -t 0 ] && echo stdin=tty; exit 3'
 	assert_line "status=3"
 	assert_line "inside_tty=/dev/pts/0"
 	assert_line "inside_stdin=tty"
 	run "${PYTHON3:-/usr/bin/python3}" "$BATS_TEST_DIRNAME/ttydrive.py" eof \
-		"$PODMAN_HOME/pm" run -it --rm --runtime "$OCI" "$IMAGE"
+		"$PODMAN_HOME/pm" run -it --rm --runtime "$OCI" --network none "$IMAGE"
 	assert_line "echo=True"
 	assert_line "status=0"
 }
 
 @test "podman: run -d, ps, exec, stop and rm; nothing stays under the runtime's root" {
-	run pm run -d --name d1 --runtime "$OCI" "$IMAGE" sleep 1000
+	run pm run -d --name d1 --runtime "$OCI" --network none "$IMAGE" sleep 1000
 	assert_success
 	local id=$output
 	[[ -d $PODMAN_HOME/run/sandbox-oci/$id ]]
@@ -155,12 +157,12 @@ setup() {
 
 @test "podman: --network none has only lo; the default slirp4netns network has a route out" {
 	# Through netlink: /sys is the host's, bound (sandbox(1), OCI RUNTIME).
-	run "${RUN[@]}" --network none "$IMAGE" sh -c 'ip -o link | cut -d: -f2'
+	run "${RUN[@]}" "$IMAGE" sh -c 'ip -o link | cut -d: -f2'
 	assert_success
 	[[ $output == " lo" ]] || { show_run; false; }
 	command -v slirp4netns >/dev/null || skip "no slirp4netns"
 	[[ -r /dev/net/tun && -w /dev/net/tun ]] || skip "/dev/net/tun is not open to $(id -un) (.ci/run makes it 0666)"
-	run "${RUN[@]}" "$IMAGE" sh -c 'ip -4 addr show tap0 | grep -o "inet [0-9.]*"; ip route | grep default'
+	run pm run --rm --runtime "$OCI" "$IMAGE" sh -c 'ip -4 addr show tap0 | grep -o "inet [0-9.]*"; ip route | grep default'
 	assert_success
 	assert_line "inet 10.0.2.100"
 	[[ $output == *"default via 10.0.2.2"* ]] || { show_run; false; }
